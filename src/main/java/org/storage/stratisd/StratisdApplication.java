@@ -1,0 +1,74 @@
+package org.storage.stratisd;
+
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.storage.stratisd.cli.CommandLine;
+import org.storage.stratisd.lifecycle.ShutdownCoordinator;
+
+/**
+ * The stratisd process: parses the command line, starts the application context (which starts
+ * every task in phase order and then owns the bus name), waits until shutdown is requested or a
+ * task fails, closes the context (which stops every task in reverse order) and exits with 0 after
+ * an orderly stop, 1 after a failure, 2 on a bad command line.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class StratisdApplication {
+
+    /**
+     * Runs the daemon.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        CommandLine commandLine;
+        try {
+            commandLine = CommandLine.parse(args);
+        } catch (CommandLine.UsageException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.print(CommandLine.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (commandLine.help()) {
+            System.out.print(CommandLine.USAGE);
+            return;
+        }
+        if (commandLine.version()) {
+            System.out.println(CommandLine.VERSION_LINE);
+            return;
+        }
+        System.exit(run(commandLine));
+    }
+
+    private static int run(CommandLine commandLine) {
+        SpringApplication application = new SpringApplication(StratisdApplication.class);
+        application.setBannerMode(Banner.Mode.OFF);
+        ConfigurableApplicationContext context;
+        try {
+            context = application.run(commandLine.springArgs().toArray(String[]::new));
+        } catch (RuntimeException e) {
+            System.err.println("stratisd: failed to start: " + rootMessage(e));
+            return 1;
+        }
+        ShutdownCoordinator coordinator = context.getBean(ShutdownCoordinator.class);
+        try {
+            coordinator.awaitStopRequest();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        context.close();
+        return coordinator.exitStatus();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+}

@@ -1,0 +1,76 @@
+package org.storage.stratisd.config;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The daemon's settings, prefix {@code stratisd}. Every setting and its default is listed in the
+ * top-level {@code application.yml}; the command-line flags {@code --sim} and {@code --log-level}
+ * set {@code stratisd.engine} and the log level.
+ *
+ * @param engine                which engine runs; {@code --sim} selects {@link EngineKind#SIM}
+ * @param busAddress            D-Bus address; empty means the system bus
+ *                              ({@code DBUS_SYSTEM_BUS_ADDRESS}, else the standard socket)
+ * @param methodCallConcurrency at most this many method tasks run at once (the seed's 512)
+ * @param udevPollTimeout       how long one udev poll waits; bounds how late the udev task notices shutdown
+ * @param shutdownGrace         how long shutdown waits for method tasks already running
+ * @param sim                   simulator settings
+ */
+@ConfigurationProperties("stratisd")
+public record StratisdProperties(
+        @DefaultValue("real") EngineKind engine,
+        @DefaultValue("") String busAddress,
+        @DefaultValue("512") int methodCallConcurrency,
+        @DefaultValue("100ms") Duration udevPollTimeout,
+        @DefaultValue("60s") Duration shutdownGrace,
+        @DefaultValue Sim sim) {
+
+    /** The standard system bus socket. */
+    static final String SYSTEM_BUS = "unix:path=/run/dbus/system_bus_socket";
+
+    /** Rejects settings the daemon cannot run with, at start-up. */
+    public StratisdProperties {
+        if (methodCallConcurrency < 1) {
+            throw new IllegalArgumentException("stratisd.method-call-concurrency must be at least 1, not " + methodCallConcurrency);
+        }
+        requirePositive("stratisd.udev-poll-timeout", udevPollTimeout);
+        requirePositive("stratisd.shutdown-grace", shutdownGrace);
+    }
+
+    /**
+     * The address to connect to: the configured one, else {@code DBUS_SYSTEM_BUS_ADDRESS}, else the
+     * standard system bus socket.
+     *
+     * @param environmentAddress the value of {@code DBUS_SYSTEM_BUS_ADDRESS}, or null
+     * @return the address
+     */
+    public String resolveBusAddress(String environmentAddress) {
+        if (!busAddress.isBlank()) {
+            return busAddress;
+        }
+        return environmentAddress == null || environmentAddress.isBlank() ? SYSTEM_BUS : environmentAddress;
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, not " + value);
+        }
+    }
+
+    /**
+     * Simulator settings.
+     *
+     * @param operationDelay how long every mutating simulator operation takes (default none); for
+     *                       tests and benchmarks that need calls in flight
+     */
+    public record Sim(@DefaultValue("0s") Duration operationDelay) {
+
+        /** Rejects a negative delay. */
+        public Sim {
+            if (operationDelay.isNegative()) {
+                throw new IllegalArgumentException("stratisd.sim.operation-delay must not be negative, not " + operationDelay);
+            }
+        }
+    }
+}

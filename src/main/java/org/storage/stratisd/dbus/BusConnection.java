@@ -1,0 +1,166 @@
+package org.storage.stratisd.dbus;
+
+import java.io.IOException;
+import java.util.Objects;
+import org.freedesktop.dbus.connections.IDisconnectCallback;
+import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.interfaces.DBus;
+import org.freedesktop.dbus.messages.Message;
+import org.freedesktop.dbus.messages.MessageFactory;
+import org.freedesktop.dbus.messages.MethodCall;
+import org.freedesktop.dbus.types.UInt32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.storage.stratisd.lifecycle.TaskSupervisor;
+
+/**
+ * The daemon's connection to the bus. It connects when created (before any task starts), so that
+ * the tree handler can send signals and the connection handler can request the name; it
+ * disconnects last, when the context is destroyed after every task stopped.
+ *
+ * <p>Incoming method calls are taken off the connection's reader (see {@link CallInterception}) and
+ * go to whatever {@link #route(IncomingCalls)} set; until then they are answered with
+ * {@code UnknownObject}. A connection lost while the daemon runs is a failure of a long-lived task:
+ * the daemon shuts down with status 1.
+ */
+public final class BusConnection implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(BusConnection.class);
+    private static final String BUS_NAME = "org.freedesktop.DBus";
+    private static final String BUS_PATH = "/org/freedesktop/DBus";
+    private static final int NAME_FLAG_DO_NOT_QUEUE = 4;
+    private static final int NAME_REPLY_PRIMARY_OWNER = 1;
+
+    private final String address;
+    private final DBusConnection connection;
+    private final DBus bus;
+    /** Where calls go; written once by the connection handler, read by the reader thread. */
+    private volatile IncomingCalls route;
+    private volatile boolean closing;
+
+    /**
+     * Connects to the bus.
+     *
+     * @param address    the bus address, e.g. {@code unix:path=/run/dbus/system_bus_socket}
+     * @param supervisor told when the connection is lost while the daemon runs
+     * @throws Exception if the bus cannot be reached or the intercepting reader was not installed
+     */
+    public BusConnection(String address, TaskSupervisor supervisor) throws Exception {
+        this.address = address;
+        this.route = this::unknownObject;
+        IDisconnectCallback onLoss = new IDisconnectCallback() {
+            @Override
+            public void disconnectOnError(IOException cause) {
+                if (!closing) {
+                    supervisor.failed("dbus-connection", new IOException("Lost the D-Bus connection to " + address, cause));
+                }
+            }
+        };
+        this.connection = CallInterception.build(call -> route.accept(call),
+                () -> DBusConnectionBuilder.forAddress(address)
+                        .withShared(false)
+                        .withDisconnectCallback(onLoss)
+                        .build());
+        this.bus = connection.getRemoteObject(BUS_NAME, BUS_PATH, DBus.class);
+        log.info("Connected to D-Bus at {} as {}", address, connection.getUniqueName());
+    }
+
+    /**
+     * Sends incoming method calls to {@code calls} from now on.
+     *
+     * @param calls the dispatcher
+     */
+    public void route(IncomingCalls calls) {
+        this.route = Objects.requireNonNull(calls);
+    }
+
+    /**
+     * Requests a well-known name with do-not-queue: either the daemon owns it now, or it fails.
+     *
+     * @param name the name
+     * @throws IllegalStateException if another connection owns the name
+     * @throws DBusException         if the bus does not answer
+     */
+    public void requestName(String name) throws DBusException {
+        UInt32 reply = bus.RequestName(name, new UInt32(NAME_FLAG_DO_NOT_QUEUE));
+        if (reply.intValue() != NAME_REPLY_PRIMARY_OWNER) {
+            throw new IllegalStateException("The D-Bus name " + name + " is already owned by another process"
+                    + " (is another stratisd running?); RequestName answered " + reply);
+        }
+    }
+
+    /**
+     * Releases a well-known name; failures are logged, since this runs during shutdown.
+     *
+     * @param name the name
+     */
+    public void releaseName(String name) {
+        try {
+            bus.ReleaseName(name);
+        } catch (RuntimeException e) {
+            log.warn("Could not release D-Bus name {}", name, e);
+        }
+    }
+
+    /**
+     * Sends a message (reply, error or signal); the library's single sender thread sends messages
+     * in the order they were given.
+     *
+     * @param message the message
+     */
+    public void send(Message message) {
+        connection.sendMessage(message);
+    }
+
+    /**
+     * The factory for replies, errors and signals on this connection.
+     *
+     * @return the factory
+     */
+    public MessageFactory messages() {
+        return connection.getMessageFactory();
+    }
+
+    /**
+     * Whether the connection is up.
+     *
+     * @return true while connected
+     */
+    public boolean isConnected() {
+        return connection.isConnected();
+    }
+
+    /**
+     * The machine id the bus reports, for {@code Peer.GetMachineId}.
+     *
+     * @return the machine id
+     */
+    public String machineId() {
+        return connection.getMachineId();
+    }
+
+    /**
+     * The address this connection uses.
+     *
+     * @return the bus address
+     */
+    public String address() {
+        return address;
+    }
+
+    @Override
+    public void destroy() {
+        closing = true;
+        connection.disconnect();
+        log.info("Disconnected from D-Bus");
+    }
+
+    private void unknownObject(MethodCall call) {
+        if (Replies.wantsReply(call)) {
+            send(Replies.error(this, call, DbusErrors.UNKNOWN_OBJECT, "Unknown object '" + call.getPath() + "'"));
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package org.storage.stratisd.dbus;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.messages.Message;
+import org.freedesktop.dbus.messages.MethodCall;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.storage.stratisd.tree.DbusChannel;
+import org.storage.stratisd.tree.TreeUpdate;
+
+/**
+ * The DbusConnectionHandler task: spawns one method task per incoming call and makes sure every
+ * call gets exactly one reply.
+ *
+ * <p>Tasks run on virtual threads, at most {@code concurrency} at a time (the seed's bound of 512
+ * blocking tasks); a call beyond the bound waits for a permit, it is never dropped, and the
+ * connection's reader thread never blocks on it.
+ *
+ * <p>Start: registers the root object in the tree and routes calls here, then requests the bus name
+ * (so the first call a client can make finds the root). Stop: from then on calls are answered with
+ * an error at once; every task already admitted runs to completion and replies; then the name is
+ * released. Admission and the in-flight count are guarded by {@link #admission}, so no call can be
+ * admitted after {@link #stop()} has seen the count.
+ */
+public final class DbusConnectionHandler implements SmartLifecycle, IncomingCalls {
+
+    /** Starts last (after the tree handler and udev tasks), stops first. */
+    public static final int PHASE = 2000;
+    private static final Logger log = LoggerFactory.getLogger(DbusConnectionHandler.class);
+
+    private final BusConnection bus;
+    private final CallRouter router;
+    private final DbusChannel channel;
+    private final TreeUpdate rootRegistration;
+    private final Duration shutdownGrace;
+    /** Fair, so calls waiting for a permit start in arrival order. */
+    private final Semaphore permits;
+    private final Object admission = new Object();
+    /** Guarded by {@link #admission}. */
+    private boolean accepting;
+    /** Guarded by {@link #admission}; admitted tasks that have not yet replied. */
+    private int inFlight;
+    private volatile boolean running;
+
+    /**
+     * Creates the handler.
+     *
+     * @param bus              the connection
+     * @param router           answers calls
+     * @param channel          the dbus channel (for the root's registration)
+     * @param rootRegistration the root object's tree update
+     * @param concurrency      at most this many method tasks run at once
+     * @param shutdownGrace    how long stop waits for in-flight tasks
+     */
+    public DbusConnectionHandler(BusConnection bus, CallRouter router, DbusChannel channel,
+                                 TreeUpdate rootRegistration, int concurrency, Duration shutdownGrace) {
+        this.bus = bus;
+        this.router = router;
+        this.channel = channel;
+        this.rootRegistration = rootRegistration;
+        this.shutdownGrace = shutdownGrace;
+        this.permits = new Semaphore(concurrency, true);
+    }
+
+    @Override
+    public void start() {
+        channel.send(List.of(rootRegistration)).join();
+        synchronized (admission) {
+            accepting = true;
+        }
+        bus.route(this);
+        try {
+            bus.requestName(ObjectPaths.BUS_NAME);
+        } catch (DBusException e) {
+            throw new IllegalStateException("Could not request the D-Bus name " + ObjectPaths.BUS_NAME, e);
+        }
+        running = true;
+        log.info("D-Bus API is available: {} on {}", ObjectPaths.BUS_NAME, bus.address());
+    }
+
+    @Override
+    public void stop() {
+        int left;
+        synchronized (admission) {
+            accepting = false;
+            long deadline = System.nanoTime() + shutdownGrace.toNanos();
+            while (inFlight > 0 && System.nanoTime() < deadline) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(admission, deadline - System.nanoTime());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            left = inFlight;
+        }
+        if (left > 0) {
+            log.warn("{} method calls still running after the shutdown grace of {}", left, shutdownGrace);
+        }
+        bus.releaseName(ObjectPaths.BUS_NAME);
+        running = false;
+        log.info("Released {}", ObjectPaths.BUS_NAME);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    /**
+     * The number of admitted method tasks that have not replied yet.
+     *
+     * @return the count
+     */
+    public int inFlight() {
+        synchronized (admission) {
+            return inFlight;
+        }
+    }
+
+    @Override
+    public void accept(MethodCall call) {
+        synchronized (admission) {
+            if (!accepting) {
+                reply(call, Replies.error(bus, call, DbusErrors.FAILED,
+                        "stratisd is shutting down; " + call.getInterface() + "." + call.getName() + " was not run"));
+                return;
+            }
+            inFlight++;
+        }
+        Thread.ofVirtual().name("dbus-call-" + call.getSerial()).start(() -> runTask(call));
+    }
+
+    private void runTask(MethodCall call) {
+        try {
+            permits.acquireUninterruptibly();
+            try {
+                reply(call, answer(call));
+            } finally {
+                permits.release();
+            }
+        } finally {
+            synchronized (admission) {
+                inFlight--;
+                admission.notifyAll();
+            }
+        }
+    }
+
+    private Message answer(MethodCall call) {
+        try {
+            CallRouter.Reply reply = router.route(call);
+            return Replies.success(bus, call, reply.signature(), reply.values());
+        } catch (DbusErrorReply e) {
+            return Replies.error(bus, call, e.errorName(), e.getMessage());
+        } catch (Exception | Error e) {
+            log.error("Method task {}.{} on {} failed", call.getInterface(), call.getName(), call.getPath(), e);
+            return Replies.error(bus, call, DbusErrors.FAILED,
+                    "Internal error in " + call.getInterface() + "." + call.getName() + ": " + e);
+        }
+    }
+
+    private void reply(MethodCall call, Message reply) {
+        if (Replies.wantsReply(call)) {
+            bus.send(reply);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package org.storage.stratisd.dbus;
+
+/** The standard D-Bus error names the daemon replies with (never dbus-java's own names). */
+public final class DbusErrors {
+
+    public static final String FAILED = "org.freedesktop.DBus.Error.Failed";
+    public static final String UNKNOWN_OBJECT = "org.freedesktop.DBus.Error.UnknownObject";
+    public static final String UNKNOWN_INTERFACE = "org.freedesktop.DBus.Error.UnknownInterface";
+    public static final String UNKNOWN_METHOD = "org.freedesktop.DBus.Error.UnknownMethod";
+    public static final String UNKNOWN_PROPERTY = "org.freedesktop.DBus.Error.UnknownProperty";
+    public static final String INVALID_ARGS = "org.freedesktop.DBus.Error.InvalidArgs";
+    public static final String PROPERTY_READ_ONLY = "org.freedesktop.DBus.Error.PropertyReadOnly";
+    public static final String NO_SERVER = "org.freedesktop.DBus.Error.NoServer";
+
+    private DbusErrors() {
+    }
+}

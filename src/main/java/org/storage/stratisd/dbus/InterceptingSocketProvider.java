@@ -1,0 +1,24 @@
+package org.storage.stratisd.dbus;
+
+import java.nio.channels.SocketChannel;
+import org.freedesktop.dbus.spi.message.IMessageReader;
+import org.freedesktop.dbus.transport.junixsocket.JUnixSocketSocketProvider;
+
+/**
+ * The junixsocket socket provider (which passes Unix file descriptors, as {@code SetKey} and
+ * {@code StartPool} need), with the reader of a connection built through
+ * {@link CallInterception#build} wrapped so that its method calls reach the daemon's dispatcher.
+ * Registered in {@code META-INF/services}; being in the application's own classes, it is found
+ * before the library's provider. {@link BusConnection} checks that it was used and refuses to start
+ * otherwise.
+ */
+public final class InterceptingSocketProvider extends JUnixSocketSocketProvider {
+
+    @Override
+    public IMessageReader createReader(SocketChannel channel) {
+        IMessageReader reader = super.createReader(channel);
+        return CallInterception.current()
+                .<IMessageReader>map(sink -> new InterceptingMessageReader(reader, sink))
+                .orElse(reader);
+    }
+}

@@ -1,0 +1,129 @@
+package org.storage.stratisd.dbus;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one interface revision exposes: its methods and properties with their exact names,
+ * signatures and argument names. Behaviour is not here; a method points at a shared
+ * {@link MethodBody}, so ten revisions of an interface are ten short tables over the same code.
+ *
+ * @param name       the interface name, e.g. {@code org.storage.stratis3.Manager.r9}
+ * @param methods    its methods
+ * @param properties its properties, in the order they are published
+ */
+public record InterfaceDefinition(String name, List<Method> methods, List<Property> properties) {
+
+    /** Copies the lists. */
+    public InterfaceDefinition {
+        methods = List.copyOf(methods);
+        properties = List.copyOf(properties);
+    }
+
+    /**
+     * Finds a method by name.
+     *
+     * @param member the method name
+     * @return the method, or empty
+     */
+    public Optional<Method> method(String member) {
+        return methods.stream().filter(m -> m.name().equals(member)).findFirst();
+    }
+
+    /**
+     * Finds a property by name.
+     *
+     * @param member the property name
+     * @return the property, or empty
+     */
+    public Optional<Property> property(String member) {
+        return properties.stream().filter(p -> p.name().equals(member)).findFirst();
+    }
+
+    /**
+     * The names of the properties, in order.
+     *
+     * @return the names
+     */
+    public List<String> propertyNames() {
+        return properties.stream().map(Property::name).toList();
+    }
+
+    /**
+     * One argument of a method.
+     *
+     * @param name      its name (in introspection)
+     * @param signature its D-Bus type
+     */
+    public record Arg(String name, String signature) {
+    }
+
+    /**
+     * One method.
+     *
+     * @param name the method name
+     * @param in   input arguments
+     * @param out  output arguments
+     * @param body the behaviour shared by every revision that has this method
+     */
+    public record Method(String name, List<Arg> in, List<Arg> out, MethodBody body) {
+
+        /** Copies the lists. */
+        public Method {
+            in = List.copyOf(in);
+            out = List.copyOf(out);
+        }
+
+        /**
+         * The signature of the input arguments, concatenated.
+         *
+         * @return e.g. {@code sas}
+         */
+        public String inSignature() {
+            return String.join("", in.stream().map(Arg::signature).toList());
+        }
+
+        /**
+         * The signature of the output arguments, concatenated.
+         *
+         * @return e.g. {@code (bs)qs}
+         */
+        public String outSignature() {
+            return String.join("", out.stream().map(Arg::signature).toList());
+        }
+    }
+
+    /**
+     * One property.
+     *
+     * @param name      the property name
+     * @param signature its D-Bus type
+     * @param writable  whether {@code Properties.Set} may change it
+     * @param emits     the value of the {@code EmitsChangedSignal} annotation
+     */
+    public record Property(String name, String signature, boolean writable, EmitsChanged emits) {
+    }
+
+    /** The {@code org.freedesktop.DBus.Property.EmitsChangedSignal} annotation values. */
+    public enum EmitsChanged {
+        TRUE("true"),
+        INVALIDATES("invalidates"),
+        CONST("const"),
+        FALSE("false");
+
+        private final String annotation;
+
+        EmitsChanged(String annotation) {
+            this.annotation = annotation;
+        }
+
+        /**
+         * The annotation's text.
+         *
+         * @return e.g. {@code const}
+         */
+        public String annotation() {
+            return annotation;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.storage.stratisd.dbus;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SequencedMap;
+import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.interfaces.ObjectManager;
+import org.freedesktop.dbus.interfaces.Properties;
+import org.freedesktop.dbus.types.Variant;
+import org.storage.stratisd.tree.TreeSignals;
+
+/**
+ * Sends the tree handler's announcements as D-Bus signals: {@code InterfacesAdded} and
+ * {@code InterfacesRemoved} from the root, one signal per object (as stratisd 3.0 to 3.8 did),
+ * and {@code PropertiesChanged} from the object concerned. Called only from the tree handler's
+ * thread, so signals leave in the order the tree changed.
+ */
+public final class SignalEmitter implements TreeSignals {
+
+    private final BusConnection bus;
+
+    /**
+     * Creates the emitter.
+     *
+     * @param bus the connection signals are sent on
+     */
+    public SignalEmitter(BusConnection bus) {
+        this.bus = bus;
+    }
+
+    @Override
+    public void interfacesAdded(String path, SequencedMap<String, Map<String, Variant<?>>> interfaces) {
+        if (path.equals(ObjectPaths.ROOT)) {
+            return;
+        }
+        send(() -> new ObjectManager.InterfacesAdded(ObjectPaths.ROOT, new DBusPath(path), new LinkedHashMap<>(interfaces)));
+    }
+
+    @Override
+    public void interfacesRemoved(String path, List<String> interfaces) {
+        send(() -> new ObjectManager.InterfacesRemoved(ObjectPaths.ROOT, new DBusPath(path), interfaces));
+    }
+
+    @Override
+    public void propertiesChanged(String path, String iface, Map<String, Variant<?>> changed, List<String> invalidated) {
+        send(() -> new Properties.PropertiesChanged(path, iface, changed, invalidated));
+    }
+
+    private void send(SignalFactory factory) {
+        try {
+            bus.send(factory.create());
+        } catch (DBusException e) {
+            throw new IllegalStateException("Cannot build signal", e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SignalFactory {
+        org.freedesktop.dbus.messages.DBusSignal create() throws DBusException;
+    }
+}

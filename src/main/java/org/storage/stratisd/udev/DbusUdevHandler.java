@@ -1,0 +1,121 @@
+package org.storage.stratisd.udev;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.springframework.context.SmartLifecycle;
+import org.storage.stratisd.engine.DeviceEvent;
+import org.storage.stratisd.engine.Engine;
+import org.storage.stratisd.engine.PoolView;
+import org.storage.stratisd.engine.lock.EngineLock;
+import org.storage.stratisd.lifecycle.TaskSupervisor;
+import org.storage.stratisd.tree.DbusChannel;
+import org.storage.stratisd.tree.TreeUpdate;
+
+/**
+ * The DbusUdevHandler task: takes batches of device events off the {@link UdevChannel}, lets the
+ * engine process them under the engine lock, and for every pool that became ready posts its
+ * registration (pool, filesystems, block devices) on the dbus channel while still holding the lock.
+ * It never waits on a lock while the engine is idle: it blocks only on the udev channel.
+ */
+public final class DbusUdevHandler implements SmartLifecycle {
+
+    /** Starts after the tree handler (it posts to it), stops before it. */
+    public static final int PHASE = 1100;
+    private static final String TASK = "dbus-udev-handler";
+
+    private final UdevChannel udevChannel;
+    private final DbusChannel dbusChannel;
+    private final Engine engine;
+    private final EngineLock engineLock;
+    private final Function<PoolView, List<TreeUpdate>> registration;
+    private final TaskSupervisor supervisor;
+    private final Duration wakeInterval;
+    private volatile boolean running;
+    private volatile Thread thread;
+
+    /**
+     * Creates the handler.
+     *
+     * @param udevChannel  events come from here
+     * @param dbusChannel  registrations go here
+     * @param engine       processes the events
+     * @param engineLock   held while the engine processes and while registrations are posted
+     * @param registration the tree updates that publish one pool
+     * @param supervisor   runs the thread and reports its failure
+     * @param wakeInterval how often the loop checks whether it should stop
+     */
+    public DbusUdevHandler(UdevChannel udevChannel, DbusChannel dbusChannel, Engine engine, EngineLock engineLock,
+                           Function<PoolView, List<TreeUpdate>> registration, TaskSupervisor supervisor,
+                           Duration wakeInterval) {
+        this.udevChannel = udevChannel;
+        this.dbusChannel = dbusChannel;
+        this.engine = engine;
+        this.engineLock = engineLock;
+        this.registration = registration;
+        this.supervisor = supervisor;
+        this.wakeInterval = wakeInterval;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = supervisor.start(TASK, this::run);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    private void run() {
+        while (running) {
+            List<DeviceEvent> batch;
+            try {
+                batch = udevChannel.receiveBatch(wakeInterval.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!batch.isEmpty()) {
+                handle(batch);
+            }
+        }
+    }
+
+    /**
+     * Processes one batch of events.
+     *
+     * @param batch the events
+     * @return completes when the tree shows every pool the batch set up
+     */
+    CompletableFuture<Void> handle(List<DeviceEvent> batch) {
+        try (EngineLock.Guard guard = engineLock.write()) {
+            List<TreeUpdate> updates = new ArrayList<>();
+            for (PoolView pool : engine.handleDeviceEvents(batch)) {
+                updates.addAll(registration.apply(pool));
+            }
+            return updates.isEmpty() ? CompletableFuture.completedFuture(null) : dbusChannel.send(updates);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package org.storage.stratisd.udev;
+
+import com.sun.jna.Pointer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.storage.stratisd.engine.DeviceEvent;
+import org.storage.stratisd.lifecycle.ShouldExit;
+import org.storage.stratisd.lifecycle.TaskSupervisor;
+
+/**
+ * The udev event task: a libudev monitor on subsystem {@code block}, polled with a timeout on one
+ * platform thread. Each event goes on the {@link UdevChannel}. After every event and after every
+ * timeout it reads {@link ShouldExit} and returns if it is set, so it ends within one poll timeout
+ * of shutdown. A failure to set up or read the monitor is a task failure (the daemon exits 1).
+ */
+public final class UdevMonitor implements SmartLifecycle {
+
+    /** Starts with the tree handler, before the connection handler. */
+    public static final int PHASE = 1000;
+    private static final Logger log = LoggerFactory.getLogger(UdevMonitor.class);
+    private static final String TASK = "udev-monitor";
+
+    private final UdevChannel channel;
+    private final ShouldExit shouldExit;
+    private final TaskSupervisor supervisor;
+    private final Duration pollTimeout;
+    private volatile Thread thread;
+    private volatile boolean running;
+    /** Nanotime of the last completed poll; read by health reporting. */
+    private volatile long lastPoll;
+
+    /**
+     * Creates the task.
+     *
+     * @param channel     where events go
+     * @param shouldExit  checked after every event and timeout
+     * @param supervisor  runs the thread and reports its failure
+     * @param pollTimeout how long one poll waits
+     */
+    public UdevMonitor(UdevChannel channel, ShouldExit shouldExit, TaskSupervisor supervisor, Duration pollTimeout) {
+        this.channel = channel;
+        this.shouldExit = shouldExit;
+        this.supervisor = supervisor;
+        this.pollTimeout = Objects.requireNonNull(pollTimeout);
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = supervisor.start(TASK, this::run);
+    }
+
+    @Override
+    public void stop() {
+        shouldExit.set();
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    /**
+     * Whether the monitor thread is alive.
+     *
+     * @return true while it runs
+     */
+    public boolean isAlive() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
+    /**
+     * When the monitor last finished a poll.
+     *
+     * @return a {@link System#nanoTime()} value, 0 before the first poll
+     */
+    public long lastPollNanos() {
+        return lastPoll;
+    }
+
+    private void run() {
+        LibUdev udev = LibUdev.load();
+        LibUdev.LibC libc = LibUdev.LibC.load();
+        Pointer context = udev.udev_new();
+        if (context == null) {
+            throw new IllegalStateException("udev_new failed");
+        }
+        Pointer monitor = udev.udev_monitor_new_from_netlink(context, "udev");
+        try {
+            if (monitor == null) {
+                throw new IllegalStateException("Cannot open a udev netlink monitor");
+            }
+            check(udev.udev_monitor_filter_add_match_subsystem_devtype(monitor, "block", null), "filter");
+            check(udev.udev_monitor_enable_receiving(monitor), "enable receiving");
+            LibUdev.PollFd[] fds = (LibUdev.PollFd[]) new LibUdev.PollFd().toArray(1);
+            fds[0].fd = udev.udev_monitor_get_fd(monitor);
+            fds[0].events = LibUdev.PollFd.POLLIN;
+            int timeoutMillis = (int) Math.max(1, pollTimeout.toMillis());
+            log.debug("Monitoring udev block events every {} ms", timeoutMillis);
+            while (!shouldExit.get()) {
+                fds[0].revents = 0;
+                int ready = libc.poll(fds, 1, timeoutMillis);
+                lastPoll = System.nanoTime();
+                if (ready < 0) {
+                    // EINTR is the only error poll returns for a valid descriptor; try again.
+                    continue;
+                }
+                if (ready > 0) {
+                    receive(udev, monitor);
+                }
+            }
+        } finally {
+            if (monitor != null) {
+                udev.udev_monitor_unref(monitor);
+            }
+            udev.udev_unref(context);
+        }
+    }
+
+    private void receive(LibUdev udev, Pointer monitor) {
+        Pointer device = udev.udev_monitor_receive_device(monitor);
+        if (device == null) {
+            return;
+        }
+        try {
+            Map<String, String> properties = new LinkedHashMap<>();
+            for (Pointer e = udev.udev_device_get_properties_list_entry(device); e != null; e = udev.udev_list_entry_get_next(e)) {
+                properties.put(udev.udev_list_entry_get_name(e), Objects.requireNonNullElse(udev.udev_list_entry_get_value(e), ""));
+            }
+            channel.send(new DeviceEvent(
+                    Objects.requireNonNullElse(udev.udev_device_get_action(device), ""),
+                    Objects.requireNonNullElse(udev.udev_device_get_devnode(device), ""),
+                    properties));
+        } finally {
+            udev.udev_device_unref(device);
+        }
+    }
+
+    private static void check(int rc, String step) {
+        if (rc < 0) {
+            throw new IllegalStateException("udev monitor " + step + " failed with " + rc);
+        }
+    }
+}

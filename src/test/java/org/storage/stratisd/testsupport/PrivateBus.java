@@ -1,0 +1,90 @@
+package org.storage.stratisd.testsupport;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code dbus-daemon} on a private Unix socket, with a permissive policy, for one test
+ * class. Closing it kills the daemon and deletes its directory.
+ */
+public final class PrivateBus implements AutoCloseable {
+
+    private final Path dir;
+    private final Process process;
+    private final String address;
+
+    private PrivateBus(Path dir, Process process, String address) {
+        this.dir = dir;
+        this.process = process;
+        this.address = address;
+    }
+
+    /**
+     * Starts a bus daemon.
+     *
+     * @return the running bus
+     * @throws IOException if dbus-daemon cannot be started
+     */
+    public static PrivateBus start() throws IOException {
+        Path dir = Files.createTempDirectory("stratisd-bus");
+        Path config = dir.resolve("bus.conf");
+        Files.writeString(config, """
+                <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+                 "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+                <busconfig>
+                  <type>system</type>
+                  <listen>unix:path=%s</listen>
+                  <auth>EXTERNAL</auth>
+                  <policy context="default">
+                    <allow user="*"/>
+                    <allow own="*"/>
+                    <allow send_destination="*" eavesdrop="true"/>
+                    <allow receive_sender="*"/>
+                    <allow eavesdrop="true"/>
+                  </policy>
+                </busconfig>
+                """.formatted(dir.resolve("bus.sock")));
+        Process process = new ProcessBuilder("dbus-daemon", "--nofork", "--print-address", "--config-file=" + config)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String address = out.readLine();
+        if (address == null || address.isBlank()) {
+            process.destroyForcibly();
+            throw new IOException("dbus-daemon printed no address");
+        }
+        return new PrivateBus(dir, process, address.trim());
+    }
+
+    /**
+     * The bus address, e.g. {@code unix:path=/tmp/.../bus.sock,guid=...}.
+     *
+     * @return the address
+     */
+    public String address() {
+        return address;
+    }
+
+    /**
+     * Kills the bus daemon, as a crash would.
+     *
+     * @throws InterruptedException if interrupted while waiting for it to die
+     */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        kill();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
