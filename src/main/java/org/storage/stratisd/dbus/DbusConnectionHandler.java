@@ -138,6 +138,7 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
             }
             inFlight++;
         }
+        log.debug("Admitted {}.{} on {} (serial {})", call.getInterface(), call.getName(), call.getPath(), call.getSerial());
         Thread.ofVirtual().name("dbus-call-" + call.getSerial()).start(() -> runTask(call));
     }
 

@@ -1,0 +1,111 @@
+package org.storage.stratisd.engine.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.storage.stratisd.engine.BlockdevView;
+import org.storage.stratisd.engine.CreatePoolAction;
+import org.storage.stratisd.engine.CreatePoolRequest;
+import org.storage.stratisd.engine.DestroyPoolAction;
+import org.storage.stratisd.engine.EngineException;
+import org.storage.stratisd.engine.PoolView;
+import org.storage.stratisd.engine.Tier;
+
+class SimEngineTest {
+
+    private final SimEngine engine = new SimEngine(
+            Clock.fixed(Instant.parse("2026-07-16T19:56:12.345Z"), ZoneOffset.UTC), Duration.ZERO);
+
+    private static CreatePoolRequest request(String name, String... devices) {
+        return new CreatePoolRequest(name, List.of(devices), List.of(), Optional.empty());
+    }
+
+    private PoolView created(CreatePoolRequest request) throws EngineException {
+        return ((CreatePoolAction.Created) engine.createPool(request)).pool();
+    }
+
+    @Test
+    void createsAPoolWithOneDeviceForEachDistinctPath() throws EngineException {
+        PoolView pool = created(request("p1", "/dev/sdb", "/dev/sdc", "/dev/sdb"));
+
+        assertThat(pool.name()).isEqualTo("p1");
+        assertThat(pool.blockdevs()).extracting(BlockdevView::devnode).containsExactly("/dev/sdb", "/dev/sdc");
+        assertThat(pool.blockdevs()).allSatisfy(dev -> {
+            assertThat(dev.tier()).isEqualTo(Tier.DATA);
+            assertThat(dev.totalPhysicalSize()).isEqualTo(BigInteger.valueOf(1073741824L));
+            assertThat(dev.initializationTime()).isEqualTo(Instant.parse("2026-07-16T19:56:12Z").getEpochSecond());
+        });
+        assertThat(pool.totalPhysicalSize()).hasToString("590295810358705651712");
+        assertThat(pool.allocatedSize()).hasToString("2684354560");
+        assertThat(pool.fsLimit()).isEqualTo(10);
+        assertThat(engine.pools()).containsExactly(pool);
+    }
+
+    @Test
+    void sameNameAndSameDeviceSetIsIdentity() throws EngineException {
+        created(request("p1", "/dev/sdb", "/dev/sdc"));
+
+        assertThat(engine.createPool(request("p1", "/dev/sdc", "/dev/sdb", "/dev/sdc")))
+                .isInstanceOf(CreatePoolAction.Identity.class);
+        assertThat(engine.pools()).hasSize(1);
+    }
+
+    @Test
+    void sameNameWithOtherDevicesNamesBothDifferences() throws EngineException {
+        created(request("p1", "/dev/sdb"));
+
+        assertThatThrownBy(() -> engine.createPool(request("p1", "/dev/sdc")))
+                .hasMessage("There was a difference in the blockdevs associated with the existing pool named p1 and the input"
+                        + " requesting creation of a pool by the same name - the input requests blockdev /dev/sdc which does"
+                        + " not exist in the current pool - the existing pool contains blockdev /dev/sdb which was not"
+                        + " requested by the input");
+        assertThatThrownBy(() -> engine.createPool(request("p1", "/dev/sdb", "/dev/sdd", "/dev/sde")))
+                .hasMessage("There was a difference in the blockdevs associated with the existing pool named p1 and the input"
+                        + " requesting creation of a pool by the same name - the input requests blockdevs {/dev/sdd, /dev/sde}"
+                        + " which do not exist in the current pool");
+        assertThat(engine.pools()).singleElement().extracting(p -> p.blockdevs().size()).isEqualTo(1);
+    }
+
+    @Test
+    void checksNameBeforePathsBeforeJournalBeforeKeysBeforeDevices() {
+        assertThatThrownBy(() -> engine.createPool(request("", "sdb"))).hasMessage("Provided string is empty: ");
+        assertThatThrownBy(() -> engine.createPool(new CreatePoolRequest("p", List.of("sdb"), List.of(), Optional.of(100L))))
+                .hasMessage("Paths{sdb} are not absolute");
+        assertThatThrownBy(() -> engine.createPool(new CreatePoolRequest("p", List.of("/d"),
+                List.of(new CreatePoolRequest.KeyBinding(Optional.empty(), "k1")), Optional.of(100L))))
+                .hasMessage("specified integrity journal size 100 bytes is not a multiple of 4096");
+        assertThatThrownBy(() -> engine.createPool(new CreatePoolRequest("p", List.of(),
+                List.of(new CreatePoolRequest.KeyBinding(Optional.empty(), "k1")), Optional.empty())))
+                .hasMessage("Key k1 was not found in the keyring");
+        assertThatThrownBy(() -> engine.createPool(request("p")))
+                .hasMessage("At least one blockdev is required to create a pool.");
+        assertThat(engine.pools()).isEmpty();
+    }
+
+    @Test
+    void destroyRemovesThePoolOnceThenIsIdentity() throws EngineException {
+        PoolView pool = created(request("p1", "/dev/sdb"));
+
+        assertThat(engine.destroyPool(pool.uuid())).isEqualTo(new DestroyPoolAction.Deleted(pool.uuid()));
+        assertThat(engine.destroyPool(pool.uuid())).isInstanceOf(DestroyPoolAction.Identity.class);
+        assertThat(engine.pools()).isEmpty();
+        assertThat(engine.destroyPool(UUID.randomUUID())).isInstanceOf(DestroyPoolAction.Identity.class);
+    }
+
+    @Test
+    void operationDelayIsSpentOnEveryMutation() throws EngineException {
+        SimEngine slow = new SimEngine(Clock.systemUTC(), Duration.ofMillis(50));
+        long start = System.nanoTime();
+        slow.createPool(request("p1", "/dev/sdb"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(50));
+    }
+}
