@@ -81,9 +81,9 @@ class DaemonConfiguration {
 
     @Bean
     DbusConnectionHandler dbusConnectionHandler(BusConnection bus, DbusApi api, DbusChannel channel,
-                                                StratisdProperties properties) {
+                                                StratisdProperties properties, ShouldExit shouldExit) {
         return new DbusConnectionHandler(bus, api.router(), channel, api.rootRegistration(),
-                properties.methodCallConcurrency(), properties.shutdownGrace());
+                properties.methodCallConcurrency(), properties.shutdownGrace(), shouldExit);
     }
 
     @Bean

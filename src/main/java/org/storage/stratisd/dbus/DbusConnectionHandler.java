@@ -10,6 +10,7 @@ import org.freedesktop.dbus.messages.MethodCall;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.storage.stratisd.lifecycle.ShouldExit;
 import org.storage.stratisd.tree.DbusChannel;
 import org.storage.stratisd.tree.TreeUpdate;
 
@@ -22,10 +23,12 @@ import org.storage.stratisd.tree.TreeUpdate;
  * connection's reader thread never blocks on it.
  *
  * <p>Start: registers the root object in the tree and routes calls here, then requests the bus name
- * (so the first call a client can make finds the root). Stop: from then on calls are answered with
- * an error at once; every task already admitted runs to completion and replies; then the name is
- * released. Admission and the in-flight count are guarded by {@link #admission}, so no call can be
- * admitted after {@link #stop()} has seen the count.
+ * (so the first call a client can make finds the root). Shutdown begins the moment
+ * {@link ShouldExit} is set (a signal or a failed task), before the context starts stopping beans:
+ * from then on calls are answered with an error at once. {@link #stop()} waits until every task
+ * already admitted has run to completion and replied, then releases the name. Admission and the
+ * in-flight count are guarded by {@link #admission}, so no call can be admitted after
+ * {@link #stop()} has seen the count.
  */
 public final class DbusConnectionHandler implements SmartLifecycle, IncomingCalls {
 
@@ -38,6 +41,7 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
     private final DbusChannel channel;
     private final TreeUpdate rootRegistration;
     private final Duration shutdownGrace;
+    private final ShouldExit shouldExit;
     /** Fair, so calls waiting for a permit start in arrival order. */
     private final Semaphore permits;
     private final Object admission = new Object();
@@ -56,14 +60,17 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
      * @param rootRegistration the root object's tree update
      * @param concurrency      at most this many method tasks run at once
      * @param shutdownGrace    how long stop waits for in-flight tasks
+     * @param shouldExit       once set, no call is admitted
      */
     public DbusConnectionHandler(BusConnection bus, CallRouter router, DbusChannel channel,
-                                 TreeUpdate rootRegistration, int concurrency, Duration shutdownGrace) {
+                                 TreeUpdate rootRegistration, int concurrency, Duration shutdownGrace,
+                                 ShouldExit shouldExit) {
         this.bus = bus;
         this.router = router;
         this.channel = channel;
         this.rootRegistration = rootRegistration;
         this.shutdownGrace = shutdownGrace;
+        this.shouldExit = shouldExit;
         this.permits = new Semaphore(concurrency, true);
     }
 
@@ -131,7 +138,7 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
     @Override
     public void accept(MethodCall call) {
         synchronized (admission) {
-            if (!accepting) {
+            if (!accepting || shouldExit.get()) {
                 reply(call, Replies.error(bus, call, DbusErrors.FAILED,
                         "stratisd is shutting down; " + call.getInterface() + "." + call.getName() + " was not run"));
                 return;

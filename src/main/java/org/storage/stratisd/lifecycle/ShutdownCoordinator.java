@@ -44,8 +44,8 @@ public final class ShutdownCoordinator {
             log.info("{} received; shutdown already in progress", event.reason());
             return;
         }
-        log.info("{} received; shutting down", event.reason());
         begin();
+        log.info("{} received; shutting down", event.reason());
     }
 
     /**

@@ -1,0 +1,132 @@
+package org.storage.stratisd.dbus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SequencedMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.freedesktop.dbus.messages.Error;
+import org.freedesktop.dbus.messages.Message;
+import org.freedesktop.dbus.types.Variant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.storage.stratisd.dbus.InterfaceDefinition.Arg;
+import org.storage.stratisd.dbus.InterfaceDefinition.Method;
+import org.storage.stratisd.lifecycle.ShouldExit;
+import org.storage.stratisd.lifecycle.TaskSupervisor;
+import org.storage.stratisd.testsupport.BusClient;
+import org.storage.stratisd.testsupport.PrivateBus;
+import org.storage.stratisd.tree.DbusChannel;
+import org.storage.stratisd.tree.DbusTree;
+import org.storage.stratisd.tree.DbusTreeHandler;
+import org.storage.stratisd.tree.ObjectKind;
+import org.storage.stratisd.tree.TreeUpdate;
+
+/**
+ * The connection handler on a real bus with test methods: a task that throws costs only its own
+ * caller an error reply, and no more than the configured number of tasks ever run at once while
+ * every call still gets its reply.
+ */
+class DbusConnectionHandlerIT {
+
+    private static final String IFACE = "org.storage.stratis3.Test.r0";
+    private static final int CONCURRENCY = 3;
+
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger maxRunning = new AtomicInteger();
+    private PrivateBus bus;
+    private BusConnection connection;
+    private DbusTreeHandler treeHandler;
+    private DbusConnectionHandler handler;
+    private BusClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        bus = PrivateBus.start();
+        TaskSupervisor supervisor = new TaskSupervisor(event -> { });
+        connection = new BusConnection(bus.address(), supervisor);
+        DbusTree tree = new DbusTree();
+        DbusChannel channel = new DbusChannel();
+        treeHandler = new DbusTreeHandler(channel, tree, new SignalEmitter(connection), supervisor);
+        treeHandler.start();
+        InterfaceDefinition test = new InterfaceDefinition(IFACE, List.of(
+                new Method("Boom", List.of(), List.of(new Arg("result", "s")), (call, args) -> {
+                    throw new IllegalStateException("engine bug");
+                }),
+                new Method("Slow", List.of(new Arg("value", "s")), List.of(new Arg("result", "s")), (call, args) -> {
+                    int now = running.incrementAndGet();
+                    maxRunning.accumulateAndGet(now, Math::max);
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    running.decrementAndGet();
+                    return new Object[] {args[0]};
+                })), List.of());
+        SequencedMap<String, Map<String, Variant<?>>> ifaces = new LinkedHashMap<>();
+        ifaces.put(IFACE, Map.of());
+        TreeUpdate root = new TreeUpdate.AddObject(ObjectPaths.ROOT, ObjectKind.ROOT, new UUID(0, 0), "", ifaces);
+        handler = new DbusConnectionHandler(connection, new CallRouter(tree, new InterfaceRegistry(List.of(test), List.of()), connection),
+                channel, root, CONCURRENCY, Duration.ofSeconds(30), new ShouldExit());
+        handler.start();
+        client = new BusClient(bus.address());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        client.close();
+        handler.stop();
+        treeHandler.stop();
+        connection.destroy();
+        bus.close();
+    }
+
+    @Test
+    void aThrowingTaskAnswersOnlyItsCallerWithAnErrorAndServiceGoesOn() throws Exception {
+        Message boom = client.call(ObjectPaths.ROOT, IFACE, "Boom", "");
+        Message ok = client.call(ObjectPaths.ROOT, IFACE, "Slow", "s", "still here");
+
+        assertThat(boom).isInstanceOf(Error.class);
+        assertThat(((Error) boom).getName()).isEqualTo(DbusErrors.FAILED);
+        assertThat(((Error) boom).getParameters()[0].toString())
+                .isEqualTo("Internal error in " + IFACE + ".Boom: java.lang.IllegalStateException: engine bug");
+        assertThat(ok.getParameters()).containsExactly("still here");
+        assertThat(handler.inFlight()).isZero();
+    }
+
+    @RepeatedTest(3)
+    void neverRunsMoreTasksThanTheBoundAndAnswersEveryCall() throws Exception {
+        List<CompletableFuture<Message>> calls = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String value = "v" + i;
+            boolean boom = i % 7 == 0;
+            calls.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return boom ? client.call(ObjectPaths.ROOT, IFACE, "Boom", "")
+                            : client.call(ObjectPaths.ROOT, IFACE, "Slow", "s", value);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            Message reply = calls.get(i).join();
+            if (i % 7 == 0) {
+                assertThat(reply).isInstanceOf(Error.class);
+            } else {
+                assertThat(reply.getParameters()).containsExactly("v" + i);
+            }
+        }
+        assertThat(maxRunning.get()).isBetween(1, CONCURRENCY);
+        assertThat(handler.inFlight()).isZero();
+    }
+}

@@ -1,0 +1,142 @@
+package org.storage.stratisd.udev;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SequencedMap;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.freedesktop.dbus.types.Variant;
+import org.junit.jupiter.api.Test;
+import org.storage.stratisd.engine.CreatePoolAction;
+import org.storage.stratisd.engine.CreatePoolRequest;
+import org.storage.stratisd.engine.DestroyPoolAction;
+import org.storage.stratisd.engine.DeviceEvent;
+import org.storage.stratisd.engine.Engine;
+import org.storage.stratisd.engine.PoolView;
+import org.storage.stratisd.engine.lock.EngineLock;
+import org.storage.stratisd.lifecycle.TaskSupervisor;
+import org.storage.stratisd.tree.DbusChannel;
+import org.storage.stratisd.tree.DbusTree;
+import org.storage.stratisd.tree.DbusTreeHandler;
+import org.storage.stratisd.tree.ObjectKind;
+import org.storage.stratisd.tree.TreeSignals;
+import org.storage.stratisd.tree.TreeUpdate;
+
+/**
+ * The udev handler hands device events to the engine in batches and publishes every pool the
+ * engine reports as newly set up.
+ */
+class DbusUdevHandlerTest {
+
+    /** An engine that sets up one pool per "add" event it is shown; only what the handler uses. */
+    private static final class PoolPerAddEngine implements Engine {
+        final List<List<DeviceEvent>> batches = new CopyOnWriteArrayList<>();
+
+        @Override
+        public List<PoolView> handleDeviceEvents(List<DeviceEvent> events) {
+            batches.add(events);
+            return events.stream().filter(e -> e.action().equals("add"))
+                    .map(e -> new PoolView(UUID.nameUUIDFromBytes(e.devnode().getBytes()), "pool-" + e.devnode().substring(5),
+                            false, "fully_operational", false, BigInteger.ONE, BigInteger.ZERO, BigInteger.ZERO,
+                            10, true, false, 2, List.of(), List.of()))
+                    .toList();
+        }
+
+        @Override
+        public CreatePoolAction createPool(CreatePoolRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public DestroyPoolAction destroyPool(UUID pool) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<PoolView> pool(UUID pool) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<PoolView> pools() {
+            return List.of();
+        }
+
+        @Override
+        public String version() {
+            return "test";
+        }
+    }
+
+    private static final TreeSignals NO_SIGNALS = new TreeSignals() {
+        @Override
+        public void interfacesAdded(String path, SequencedMap<String, Map<String, Variant<?>>> interfaces) {
+        }
+
+        @Override
+        public void interfacesRemoved(String path, List<String> interfaces) {
+        }
+
+        @Override
+        public void propertiesChanged(String path, String iface, Map<String, Variant<?>> changed, List<String> invalidated) {
+        }
+    };
+
+    @Test
+    void poolsSetUpByEventsAppearInTheTree() {
+        PoolPerAddEngine engine = new PoolPerAddEngine();
+        UdevChannel udevChannel = new UdevChannel();
+        DbusChannel dbusChannel = new DbusChannel();
+        DbusTree tree = new DbusTree();
+        TaskSupervisor supervisor = new TaskSupervisor(e -> { });
+        DbusTreeHandler treeHandler = new DbusTreeHandler(dbusChannel, tree, NO_SIGNALS, supervisor);
+        treeHandler.start();
+        DbusUdevHandler handler = new DbusUdevHandler(udevChannel, dbusChannel, engine, new EngineLock(),
+                pool -> List.of(new TreeUpdate.AddObject("/p/" + pool.name(), ObjectKind.POOL, pool.uuid(), "", new LinkedHashMap<>())),
+                supervisor, java.time.Duration.ofMillis(50));
+
+        handler.handle(List.of(
+                new DeviceEvent("add", "/dev/sdb", Map.of()),
+                new DeviceEvent("change", "/dev/sdc", Map.of()),
+                new DeviceEvent("add", "/dev/sdd", Map.of()))).join();
+        treeHandler.stop();
+
+        assertThat(engine.batches).hasSize(1);
+        assertThat(engine.batches.getFirst()).hasSize(3);
+        List<String> paths = tree.read(view -> List.copyOf(view.keySet()));
+        assertThat(paths).containsExactly("/p/pool-sdb", "/p/pool-sdd");
+    }
+
+    @Test
+    void theRunningHandlerDrainsTheUdevChannelInBatches() throws Exception {
+        PoolPerAddEngine engine = new PoolPerAddEngine();
+        UdevChannel udevChannel = new UdevChannel();
+        DbusChannel dbusChannel = new DbusChannel();
+        DbusTree tree = new DbusTree();
+        TaskSupervisor supervisor = new TaskSupervisor(e -> { });
+        DbusTreeHandler treeHandler = new DbusTreeHandler(dbusChannel, tree, NO_SIGNALS, supervisor);
+        treeHandler.start();
+        for (int i = 0; i < 50; i++) {
+            udevChannel.send(new DeviceEvent("add", "/dev/d" + i, Map.of()));
+        }
+        DbusUdevHandler handler = new DbusUdevHandler(udevChannel, dbusChannel, engine, new EngineLock(),
+                pool -> List.of(new TreeUpdate.AddObject("/p/" + pool.name(), ObjectKind.POOL, pool.uuid(), "", new LinkedHashMap<>())),
+                supervisor, java.time.Duration.ofMillis(50));
+        handler.start();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (tree.size() < 50 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        handler.stop();
+        treeHandler.stop();
+
+        assertThat(tree.size()).isEqualTo(50);
+        assertThat(engine.batches.stream().mapToInt(List::size).sum()).isEqualTo(50);
+        assertThat(udevChannel.depth()).isZero();
+    }
+}
