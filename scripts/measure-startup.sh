@@ -10,10 +10,7 @@ jar=target/stratisd-java.jar
 [ -f "$jar" ] || mvn -q -B -DskipTests package
 dir="$(mktemp -d)"
 trap 'kill $bus_pid 2>/dev/null; rm -rf "$dir"' EXIT
-cat > "$dir/bus.conf" <<CONF
-<busconfig><type>system</type><listen>unix:path=$dir/bus.sock</listen><auth>EXTERNAL</auth>
-<policy context="default"><allow user="*"/><allow own="*"/><allow send_destination="*"/><allow receive_sender="*"/></policy></busconfig>
-CONF
+sed "s|@SOCKET@|$dir/bus.sock|" scripts/private-bus.conf > "$dir/bus.conf"
 dbus-daemon --nofork --print-address=3 --config-file="$dir/bus.conf" 3>"$dir/address" 2>/dev/null &
 bus_pid=$!
 for _ in $(seq 100); do [ -s "$dir/address" ] && break; sleep 0.05; done

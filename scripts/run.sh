@@ -35,22 +35,7 @@ else
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dbus-daemon dbus-bin >/dev/null
     fi
     private_dir="$(mktemp -d /tmp/stratisd-bus.XXXXXX)"
-    cat > "$private_dir/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$private_dir/bus.sock</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow receive_sender="*"/>
-    <allow eavesdrop="true"/>
-  </policy>
-</busconfig>
-CONF
+    sed "s|@SOCKET@|$private_dir/bus.sock|" scripts/private-bus.conf > "$private_dir/bus.conf"
     dbus-daemon --nofork --print-address=3 --config-file="$private_dir/bus.conf" 3>"$private_dir/address" &
     bus_pid=$!
     for _ in $(seq 100); do [ -s "$private_dir/address" ] && break; sleep 0.05; done

@@ -40,6 +40,8 @@ public final class BusConnection implements DisposableBean {
     /** Where calls go; written once by the connection handler, read by the reader thread. */
     private volatile IncomingCalls route;
     private volatile boolean closing;
+    /** Set by the reader thread when the connection broke; nothing sent after that can arrive. */
+    private volatile boolean lost;
 
     /**
      * Connects to the bus.
@@ -54,6 +56,7 @@ public final class BusConnection implements DisposableBean {
         IDisconnectCallback onLoss = new IDisconnectCallback() {
             @Override
             public void disconnectOnError(IOException cause) {
+                lost = true;
                 if (!closing) {
                     supervisor.failed("dbus-connection", new IOException("Lost the D-Bus connection to " + address, cause));
                 }
@@ -93,14 +96,26 @@ public final class BusConnection implements DisposableBean {
     }
 
     /**
-     * Releases a well-known name; failures are logged, since this runs during shutdown.
+     * Releases a well-known name, waiting at most {@code timeout} for the bus to confirm. Runs
+     * during shutdown, so it never throws and never waits on a connection already lost (the bus
+     * drops the names of a closed connection anyway).
      *
-     * @param name the name
+     * @param name    the name
+     * @param timeout how long to wait for the bus's reply
      */
-    public void releaseName(String name) {
+    public void releaseName(String name, java.time.Duration timeout) {
+        if (lost) {
+            log.info("Not releasing {}: the D-Bus connection is already lost", name);
+            return;
+        }
         try {
-            bus.ReleaseName(name);
-        } catch (RuntimeException e) {
+            MethodCall call = messages().createMethodCall(BUS_NAME, BUS_PATH, BUS_NAME, "ReleaseName", (byte) 0, "s", name);
+            send(call);
+            Message reply = call.getReply(timeout.toMillis());
+            if (reply == null || reply instanceof org.freedesktop.dbus.messages.Error) {
+                log.warn("The bus did not confirm releasing {} within {}: {}", name, timeout, reply);
+            }
+        } catch (DBusException | RuntimeException e) {
             log.warn("Could not release D-Bus name {}", name, e);
         }
     }

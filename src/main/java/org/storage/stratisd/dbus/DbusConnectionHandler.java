@@ -35,6 +35,8 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
     /** Starts last (after the tree handler and udev tasks), stops first. */
     public static final int PHASE = 2000;
     private static final Logger log = LoggerFactory.getLogger(DbusConnectionHandler.class);
+    /** Shutdown does not wait longer than this for the bus to confirm the name is released. */
+    private static final Duration NAME_RELEASE_TIMEOUT = Duration.ofSeconds(2);
 
     private final BusConnection bus;
     private final CallRouter router;
@@ -109,7 +111,7 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
         if (left > 0) {
             log.warn("{} method calls still running after the shutdown grace of {}", left, shutdownGrace);
         }
-        bus.releaseName(ObjectPaths.BUS_NAME);
+        bus.releaseName(ObjectPaths.BUS_NAME, NAME_RELEASE_TIMEOUT);
         running = false;
         log.info("Released {}", ObjectPaths.BUS_NAME);
     }

@@ -1,7 +1,9 @@
 package org.storage.stratisd.dbus;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * What one interface revision exposes: its methods and properties with their exact names,
@@ -14,10 +16,30 @@ import java.util.Optional;
  */
 public record InterfaceDefinition(String name, List<Method> methods, List<Property> properties) {
 
+    /** How many revisions every Stratis interface has: r0 to r9. */
+    public static final int REVISIONS = 10;
+
     /** Copies the lists. */
     public InterfaceDefinition {
         methods = List.copyOf(methods);
         properties = List.copyOf(properties);
+    }
+
+    /**
+     * The revisions r0 to r9 of one interface, each a short table of what it exposes.
+     *
+     * @param baseName   the name without revision, e.g. {@code org.storage.stratis3.pool}
+     * @param methods    the methods of revision r
+     * @param properties the properties of revision r
+     * @return ten definitions, r0 first
+     */
+    public static List<InterfaceDefinition> revisions(String baseName, IntFunction<List<Method>> methods,
+                                                      IntFunction<List<Property>> properties) {
+        List<InterfaceDefinition> result = new ArrayList<>();
+        for (int r = 0; r < REVISIONS; r++) {
+            result.add(new InterfaceDefinition(baseName + ".r" + r, methods.apply(r), properties.apply(r)));
+        }
+        return result;
     }
 
     /**

@@ -3,7 +3,6 @@ package org.storage.stratisd.dbus;
 import static org.storage.stratisd.dbus.InterfaceDefinition.EmitsChanged.CONST;
 import static org.storage.stratisd.dbus.InterfaceDefinition.EmitsChanged.TRUE;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +21,6 @@ import org.storage.stratisd.dbus.InterfaceDefinition.Property;
 final class ManagerInterfaces {
 
     static final String NAME = ObjectPaths.INTERFACE_PREFIX + "Manager";
-    private static final int REVISIONS = 10;
     private static final List<Arg> CREATE_POOL_OUT = List.of(
             new Arg("result", "(b(oao))"), new Arg("return_code", "q"), new Arg("return_string", "s"));
 
@@ -36,20 +34,16 @@ final class ManagerInterfaces {
      * @return ten definitions
      */
     static List<InterfaceDefinition> revisions(ManagerMethods methods) {
-        List<InterfaceDefinition> result = new ArrayList<>();
-        for (int r = 0; r < REVISIONS; r++) {
-            List<Method> revisionMethods = List.of(
-                    createPool(r, methods),
-                    new Method("DestroyPool", List.of(new Arg("pool", "o")),
-                            List.of(new Arg("result", "(bs)"), new Arg("return_code", "q"), new Arg("return_string", "s")),
-                            methods::destroyPool));
-            List<Property> props = List.of(
-                    new Property("Version", "s", false, CONST),
-                    r <= 1 ? new Property("LockedPools", "a{sa{sv}}", false, TRUE)
-                            : new Property("StoppedPools", "a{sa{sv}}", false, TRUE));
-            result.add(new InterfaceDefinition(NAME + ".r" + r, revisionMethods, props));
-        }
-        return result;
+        return InterfaceDefinition.revisions(NAME,
+                r -> List.of(
+                        createPool(r, methods),
+                        new Method("DestroyPool", List.of(new Arg("pool", "o")),
+                                List.of(new Arg("result", "(bs)"), new Arg("return_code", "q"), new Arg("return_string", "s")),
+                                methods::destroyPool)),
+                r -> List.of(
+                        new Property("Version", "s", false, CONST),
+                        r <= 1 ? new Property("LockedPools", "a{sa{sv}}", false, TRUE)
+                                : new Property("StoppedPools", "a{sa{sv}}", false, TRUE)));
     }
 
     /**

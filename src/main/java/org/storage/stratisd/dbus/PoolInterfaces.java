@@ -20,7 +20,6 @@ import org.storage.stratisd.engine.PoolView;
 final class PoolInterfaces {
 
     static final String NAME = ObjectPaths.INTERFACE_PREFIX + "pool";
-    private static final int REVISIONS = 10;
 
     private PoolInterfaces() {
     }
@@ -31,11 +30,7 @@ final class PoolInterfaces {
      * @return ten definitions
      */
     static List<InterfaceDefinition> revisions() {
-        List<InterfaceDefinition> result = new ArrayList<>();
-        for (int r = 0; r < REVISIONS; r++) {
-            result.add(new InterfaceDefinition(NAME + ".r" + r, List.of(), properties(r)));
-        }
-        return result;
+        return InterfaceDefinition.revisions(NAME, r -> List.of(), PoolInterfaces::properties);
     }
 
     private static List<Property> properties(int revision) {

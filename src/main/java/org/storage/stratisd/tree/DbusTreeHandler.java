@@ -1,11 +1,14 @@
 package org.storage.stratisd.tree;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.freedesktop.dbus.types.Variant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import org.storage.stratisd.lifecycle.LongLivedTask;
 import org.storage.stratisd.lifecycle.TaskSupervisor;
 
 /**
@@ -17,19 +20,15 @@ import org.storage.stratisd.lifecycle.TaskSupervisor;
  * <p>It starts before the connection handler and stops after it: by the time it stops, no method
  * task is left to send, and it drains what is still on the channel before its thread ends.
  */
-public final class DbusTreeHandler implements SmartLifecycle {
+public final class DbusTreeHandler extends LongLivedTask {
 
     /** Starts before the connection handler and the udev handler, stops after them. */
     public static final int PHASE = 1000;
     private static final Logger log = LoggerFactory.getLogger(DbusTreeHandler.class);
-    private static final String TASK = "dbus-tree-handler";
 
     private final DbusChannel channel;
     private final DbusTree tree;
     private final TreeSignals signals;
-    private final TaskSupervisor supervisor;
-    private volatile boolean running;
-    private volatile Thread thread;
 
     /**
      * Creates the handler.
@@ -40,55 +39,15 @@ public final class DbusTreeHandler implements SmartLifecycle {
      * @param supervisor runs its thread and reports its failure
      */
     public DbusTreeHandler(DbusChannel channel, DbusTree tree, TreeSignals signals, TaskSupervisor supervisor) {
+        super("dbus-tree-handler", PHASE, supervisor);
         this.channel = channel;
         this.tree = tree;
         this.signals = signals;
-        this.supervisor = supervisor;
     }
 
     @Override
-    public void start() {
-        running = true;
-        thread = supervisor.start(TASK, this::run);
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        drain();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public int getPhase() {
-        return PHASE;
-    }
-
-    /**
-     * Whether the handler's thread is alive (for health reporting).
-     *
-     * @return true while the task runs
-     */
-    public boolean isAlive() {
-        Thread t = thread;
-        return t != null && t.isAlive();
-    }
-
-    private void run() {
-        while (running) {
+    protected void run() {
+        while (isRunningFlag()) {
             DbusChannel.Batch batch;
             try {
                 batch = channel.take();
@@ -99,8 +58,15 @@ public final class DbusTreeHandler implements SmartLifecycle {
         }
     }
 
+    /** The loop blocks in {@link DbusChannel#take()}, which an interrupt ends. */
+    @Override
+    protected void requestStop() {
+        interrupt();
+    }
+
     /** Applies whatever is left after the thread ended, so no sender waits forever. */
-    private void drain() {
+    @Override
+    protected void afterStop() {
         for (DbusChannel.Batch batch = channel.poll(); batch != null; batch = channel.poll()) {
             process(batch);
         }
@@ -114,7 +80,7 @@ public final class DbusTreeHandler implements SmartLifecycle {
             batch.applied().complete(null);
         } catch (RuntimeException e) {
             batch.applied().completeExceptionally(e);
-            supervisor.failed(TASK, e);
+            failed(e);
         }
     }
 
@@ -125,17 +91,13 @@ public final class DbusTreeHandler implements SmartLifecycle {
             case TreeUpdate.RemoveObject remove -> before.ifPresent(
                     old -> signals.interfacesRemoved(remove.path(), new ArrayList<>(old.interfaces().keySet())));
             case TreeUpdate.ChangeProperties change -> {
-                if (before.isPresent()) {
-                    signals.propertiesChanged(change.path(), change.iface(),
-                            change.changed().entrySet().stream()
-                                    .filter(e -> !change.invalidated().contains(e.getKey()))
-                                    .collect(java.util.stream.Collectors.toMap(
-                                            java.util.Map.Entry::getKey, java.util.Map.Entry::getValue,
-                                            (a, b) -> b, java.util.LinkedHashMap::new)),
-                            List.copyOf(change.invalidated()));
-                } else {
+                if (before.isEmpty()) {
                     log.debug("Property change for unregistered path {} ignored", change.path());
+                    return;
                 }
+                Map<String, Variant<?>> sent = new LinkedHashMap<>(change.changed());
+                sent.keySet().removeAll(change.invalidated());
+                signals.propertiesChanged(change.path(), change.iface(), sent, List.copyOf(change.invalidated()));
             }
         }
     }

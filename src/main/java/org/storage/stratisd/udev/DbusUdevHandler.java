@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.springframework.context.SmartLifecycle;
 import org.storage.stratisd.engine.DeviceEvent;
 import org.storage.stratisd.engine.Engine;
 import org.storage.stratisd.engine.PoolView;
 import org.storage.stratisd.engine.lock.EngineLock;
+import org.storage.stratisd.lifecycle.LongLivedTask;
 import org.storage.stratisd.lifecycle.TaskSupervisor;
 import org.storage.stratisd.tree.DbusChannel;
 import org.storage.stratisd.tree.TreeUpdate;
@@ -21,21 +21,17 @@ import org.storage.stratisd.tree.TreeUpdate;
  * registration (pool, filesystems, block devices) on the dbus channel while still holding the lock.
  * It never waits on a lock while the engine is idle: it blocks only on the udev channel.
  */
-public final class DbusUdevHandler implements SmartLifecycle {
+public final class DbusUdevHandler extends LongLivedTask {
 
     /** Starts after the tree handler (it posts to it), stops before it. */
     public static final int PHASE = 1100;
-    private static final String TASK = "dbus-udev-handler";
 
     private final UdevChannel udevChannel;
     private final DbusChannel dbusChannel;
     private final Engine engine;
     private final EngineLock engineLock;
     private final Function<PoolView, List<TreeUpdate>> registration;
-    private final TaskSupervisor supervisor;
     private final Duration wakeInterval;
-    private volatile boolean running;
-    private volatile Thread thread;
 
     /**
      * Creates the handler.
@@ -51,46 +47,24 @@ public final class DbusUdevHandler implements SmartLifecycle {
     public DbusUdevHandler(UdevChannel udevChannel, DbusChannel dbusChannel, Engine engine, EngineLock engineLock,
                            Function<PoolView, List<TreeUpdate>> registration, TaskSupervisor supervisor,
                            Duration wakeInterval) {
+        super("dbus-udev-handler", PHASE, supervisor);
         this.udevChannel = udevChannel;
         this.dbusChannel = dbusChannel;
         this.engine = engine;
         this.engineLock = engineLock;
         this.registration = registration;
-        this.supervisor = supervisor;
         this.wakeInterval = wakeInterval;
     }
 
+    /** The loop wakes at least every {@code wakeInterval} and then sees it should stop. */
     @Override
-    public void start() {
-        running = true;
-        thread = supervisor.start(TASK, this::run);
+    protected void requestStop() {
+        // The running flag, already cleared, is what the loop checks.
     }
 
     @Override
-    public void stop() {
-        running = false;
-        Thread t = thread;
-        if (t != null) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public int getPhase() {
-        return PHASE;
-    }
-
-    private void run() {
-        while (running) {
+    protected void run() {
+        while (isRunningFlag()) {
             List<DeviceEvent> batch;
             try {
                 batch = udevChannel.receiveBatch(wakeInterval.toMillis(), TimeUnit.MILLISECONDS);

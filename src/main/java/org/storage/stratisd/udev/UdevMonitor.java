@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.storage.stratisd.engine.DeviceEvent;
+import org.storage.stratisd.lifecycle.LongLivedTask;
 import org.storage.stratisd.lifecycle.ShouldExit;
 import org.storage.stratisd.lifecycle.TaskSupervisor;
 
@@ -18,19 +18,15 @@ import org.storage.stratisd.lifecycle.TaskSupervisor;
  * timeout it reads {@link ShouldExit} and returns if it is set, so it ends within one poll timeout
  * of shutdown. A failure to set up or read the monitor is a task failure (the daemon exits 1).
  */
-public final class UdevMonitor implements SmartLifecycle {
+public final class UdevMonitor extends LongLivedTask {
 
     /** Starts with the tree handler, before the connection handler. */
     public static final int PHASE = 1000;
     private static final Logger log = LoggerFactory.getLogger(UdevMonitor.class);
-    private static final String TASK = "udev-monitor";
 
     private final UdevChannel channel;
     private final ShouldExit shouldExit;
-    private final TaskSupervisor supervisor;
     private final Duration pollTimeout;
-    private volatile Thread thread;
-    private volatile boolean running;
     /** Nanotime of the last completed poll; read by health reporting. */
     private volatile long lastPoll;
 
@@ -43,50 +39,16 @@ public final class UdevMonitor implements SmartLifecycle {
      * @param pollTimeout how long one poll waits
      */
     public UdevMonitor(UdevChannel channel, ShouldExit shouldExit, TaskSupervisor supervisor, Duration pollTimeout) {
+        super("udev-monitor", PHASE, supervisor);
         this.channel = channel;
         this.shouldExit = shouldExit;
-        this.supervisor = supervisor;
         this.pollTimeout = Objects.requireNonNull(pollTimeout);
     }
 
+    /** The loop reads {@link ShouldExit} after every event and poll timeout. */
     @Override
-    public void start() {
-        running = true;
-        thread = supervisor.start(TASK, this::run);
-    }
-
-    @Override
-    public void stop() {
+    protected void requestStop() {
         shouldExit.set();
-        Thread t = thread;
-        if (t != null) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        running = false;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public int getPhase() {
-        return PHASE;
-    }
-
-    /**
-     * Whether the monitor thread is alive.
-     *
-     * @return true while it runs
-     */
-    public boolean isAlive() {
-        Thread t = thread;
-        return t != null && t.isAlive();
     }
 
     /**
@@ -98,7 +60,8 @@ public final class UdevMonitor implements SmartLifecycle {
         return lastPoll;
     }
 
-    private void run() {
+    @Override
+    protected void run() {
         LibUdev udev = LibUdev.load();
         LibUdev.LibC libc = LibUdev.LibC.load();
         Pointer context = udev.udev_new();

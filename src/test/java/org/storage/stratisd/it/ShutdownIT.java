@@ -109,7 +109,8 @@ class ShutdownIT {
 
             assertThat(daemon.awaitExit(BOUND)).isEqualTo(1);
             assertThat(daemon.log()).contains("Task dbus-connection failed; shutting down")
-                    .contains("Lost the D-Bus connection");
+                    .contains("Lost the D-Bus connection")
+                    .contains("Not releasing org.storage.stratis3: the D-Bus connection is already lost");
         }
     }
 

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real {@code dbus-daemon} on a private Unix socket, with a permissive policy, for one test
- * class. Closing it kills the daemon and deletes its directory.
+ * A real {@code dbus-daemon} on a private Unix socket, with the permissive policy of
+ * {@code scripts/private-bus.conf}, for one test class. Closing it kills the daemon and deletes its directory.
  */
 public final class PrivateBus implements AutoCloseable {
 
@@ -33,22 +33,9 @@ public final class PrivateBus implements AutoCloseable {
     public static PrivateBus start() throws IOException {
         Path dir = Files.createTempDirectory("stratisd-bus");
         Path config = dir.resolve("bus.conf");
-        Files.writeString(config, """
-                <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
-                 "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-                <busconfig>
-                  <type>system</type>
-                  <listen>unix:path=%s</listen>
-                  <auth>EXTERNAL</auth>
-                  <policy context="default">
-                    <allow user="*"/>
-                    <allow own="*"/>
-                    <allow send_destination="*" eavesdrop="true"/>
-                    <allow receive_sender="*"/>
-                    <allow eavesdrop="true"/>
-                  </policy>
-                </busconfig>
-                """.formatted(dir.resolve("bus.sock")));
+        // The same policy file the run script uses; Maven runs tests from the project directory.
+        String template = Files.readString(Path.of("scripts/private-bus.conf"));
+        Files.writeString(config, template.replace("@SOCKET@", dir.resolve("bus.sock").toString()));
         Process process = new ProcessBuilder("dbus-daemon", "--nofork", "--print-address", "--config-file=" + config)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();

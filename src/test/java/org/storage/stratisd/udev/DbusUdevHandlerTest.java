@@ -87,18 +87,19 @@ class DbusUdevHandlerTest {
         }
     };
 
+    private final PoolPerAddEngine engine = new PoolPerAddEngine();
+    private final UdevChannel udevChannel = new UdevChannel();
+    private final DbusChannel dbusChannel = new DbusChannel();
+    private final DbusTree tree = new DbusTree();
+    private final TaskSupervisor supervisor = new TaskSupervisor(e -> { });
+    private final DbusTreeHandler treeHandler = new DbusTreeHandler(dbusChannel, tree, NO_SIGNALS, supervisor);
+    private final DbusUdevHandler handler = new DbusUdevHandler(udevChannel, dbusChannel, engine, new EngineLock(),
+            pool -> List.of(new TreeUpdate.AddObject("/p/" + pool.name(), ObjectKind.POOL, pool.uuid(), "", new LinkedHashMap<>())),
+            supervisor, java.time.Duration.ofMillis(50));
+
     @Test
     void poolsSetUpByEventsAppearInTheTree() {
-        PoolPerAddEngine engine = new PoolPerAddEngine();
-        UdevChannel udevChannel = new UdevChannel();
-        DbusChannel dbusChannel = new DbusChannel();
-        DbusTree tree = new DbusTree();
-        TaskSupervisor supervisor = new TaskSupervisor(e -> { });
-        DbusTreeHandler treeHandler = new DbusTreeHandler(dbusChannel, tree, NO_SIGNALS, supervisor);
         treeHandler.start();
-        DbusUdevHandler handler = new DbusUdevHandler(udevChannel, dbusChannel, engine, new EngineLock(),
-                pool -> List.of(new TreeUpdate.AddObject("/p/" + pool.name(), ObjectKind.POOL, pool.uuid(), "", new LinkedHashMap<>())),
-                supervisor, java.time.Duration.ofMillis(50));
 
         handler.handle(List.of(
                 new DeviceEvent("add", "/dev/sdb", Map.of()),
@@ -114,19 +115,10 @@ class DbusUdevHandlerTest {
 
     @Test
     void theRunningHandlerDrainsTheUdevChannelInBatches() throws Exception {
-        PoolPerAddEngine engine = new PoolPerAddEngine();
-        UdevChannel udevChannel = new UdevChannel();
-        DbusChannel dbusChannel = new DbusChannel();
-        DbusTree tree = new DbusTree();
-        TaskSupervisor supervisor = new TaskSupervisor(e -> { });
-        DbusTreeHandler treeHandler = new DbusTreeHandler(dbusChannel, tree, NO_SIGNALS, supervisor);
         treeHandler.start();
         for (int i = 0; i < 50; i++) {
             udevChannel.send(new DeviceEvent("add", "/dev/d" + i, Map.of()));
         }
-        DbusUdevHandler handler = new DbusUdevHandler(udevChannel, dbusChannel, engine, new EngineLock(),
-                pool -> List.of(new TreeUpdate.AddObject("/p/" + pool.name(), ObjectKind.POOL, pool.uuid(), "", new LinkedHashMap<>())),
-                supervisor, java.time.Duration.ofMillis(50));
         handler.start();
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         while (tree.size() < 50 && System.nanoTime() < deadline) {
