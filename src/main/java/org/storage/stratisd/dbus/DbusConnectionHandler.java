@@ -143,6 +143,7 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
             if (!accepting || shouldExit.get()) {
                 reply(call, Replies.error(bus, call, DbusErrors.FAILED,
                         "stratisd is shutting down; " + call.getInterface() + "." + call.getName() + " was not run"));
+                ReceivedDescriptors.close(call);
                 return;
             }
             inFlight++;
@@ -158,6 +159,7 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
                 reply(call, answer(call));
             } finally {
                 permits.release();
+                ReceivedDescriptors.close(call);
             }
         } finally {
             synchronized (admission) {

@@ -176,6 +176,28 @@ class DbusApiIT {
     }
 
     @Test
+    void descriptorsSentWithCallsAreClosedAfterTheReply() throws Exception {
+        java.nio.file.Path fdDir = java.nio.file.Path.of("/proc/" + daemon.pid() + "/fd");
+        long before;
+        try (var fds = java.nio.file.Files.list(fdDir)) {
+            before = fds.count();
+        }
+        for (int i = 0; i < 50; i++) {
+            try (java.io.FileInputStream in = new java.io.FileInputStream("/dev/null")) {
+                org.freedesktop.dbus.FileDescriptor fd = org.freedesktop.dbus.FileDescriptor.fromJavaFileDescriptor(
+                        in.getFD(), new org.storage.stratisd.dbus.InterceptingSocketProvider());
+                Message reply = client.call(ROOT, MANAGER_R9, "SetKey", "sh", "k", fd);
+                assertThat(reply).isInstanceOf(Error.class);
+            }
+        }
+        long after;
+        try (var fds = java.nio.file.Files.list(fdDir)) {
+            after = fds.count();
+        }
+        assertThat(after).as("open descriptors of the daemon after 50 calls carrying one each").isLessThan(before + 10);
+    }
+
+    @Test
     void legacyRevisionsTakeTheirOwnCreatePoolSignatures() throws Exception {
         CommandResult r0 = client.busctl("call", NAME, ROOT, "org.storage.stratis3.Manager.r0", "CreatePool",
                 "s(bq)as(bs)(b(ss))", "pool-r0", "false", "0", "1", "/dev/r0", "false", "", "false", "", "");

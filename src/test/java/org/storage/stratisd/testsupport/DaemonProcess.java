@@ -121,6 +121,15 @@ public final class DaemonProcess implements AutoCloseable {
     }
 
     /**
+     * The daemon's process id.
+     *
+     * @return the pid
+     */
+    public long pid() {
+        return process.pid();
+    }
+
+    /**
      * Whether the process is still running.
      *
      * @return true if alive
