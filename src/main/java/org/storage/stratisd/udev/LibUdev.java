@@ -54,7 +54,10 @@ interface LibUdev extends Library {
             return Native.load("c", LibC.class);
         }
 
-        int poll(PollFd[] fds, int nfds, int timeoutMillis);
+        /** EINTR: the call was interrupted by a signal and may be repeated. */
+        int EINTR = 4;
+
+        int poll(PollFd[] fds, int nfds, int timeoutMillis) throws com.sun.jna.LastErrorException;
     }
 
     /** {@code struct pollfd}. */

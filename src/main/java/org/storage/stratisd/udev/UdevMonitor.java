@@ -1,5 +1,6 @@
 package org.storage.stratisd.udev;
 
+import com.sun.jna.LastErrorException;
 import com.sun.jna.Pointer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -82,12 +83,16 @@ public final class UdevMonitor extends LongLivedTask {
             log.debug("Monitoring udev block events every {} ms", timeoutMillis);
             while (!shouldExit.get()) {
                 fds[0].revents = 0;
-                int ready = libc.poll(fds, 1, timeoutMillis);
-                lastPoll = System.nanoTime();
-                if (ready < 0) {
-                    // EINTR is the only error poll returns for a valid descriptor; try again.
-                    continue;
+                int ready;
+                try {
+                    ready = libc.poll(fds, 1, timeoutMillis);
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() == LibUdev.LibC.EINTR) {
+                        continue;
+                    }
+                    throw new IllegalStateException("poll on the udev monitor failed", e);
                 }
+                lastPoll = System.nanoTime();
                 if (ready > 0) {
                     receive(udev, monitor);
                 }
