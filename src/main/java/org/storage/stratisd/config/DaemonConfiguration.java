@@ -96,8 +96,8 @@ class DaemonConfiguration {
     DbusUdevHandler dbusUdevHandler(UdevChannel udevChannel, DbusChannel dbusChannel, Engine engine,
                                     EngineLock engineLock, DbusApi api, TaskSupervisor supervisor,
                                     StratisdProperties properties) {
-        return new DbusUdevHandler(udevChannel, dbusChannel, engine, engineLock,
-                pool -> api.publisher().addPool(pool).updates(), supervisor, properties.udevPollTimeout());
+        return new DbusUdevHandler(udevChannel, dbusChannel, engine::handleDeviceEvents, engineLock,
+                api::publishPool, supervisor, properties.udevPollTimeout());
     }
 
     @Bean

@@ -10,12 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.freedesktop.dbus.types.Variant;
+import org.storage.stratisd.dbus.InterfaceDefinition.Arg;
+import org.storage.stratisd.dbus.InterfaceDefinition.Method;
 import org.storage.stratisd.dbus.InterfaceDefinition.Property;
 import org.storage.stratisd.engine.BlockdevView;
 
 /**
- * The ten revisions of {@code org.storage.stratis3.blockdev}: r0 to r2 publish {@code UserInfo}
- * read-only and without change signals, r3 on make it writable and add {@code NewPhysicalSize}.
+ * The ten revisions of {@code org.storage.stratis3.blockdev}: r0 to r2 have the method
+ * {@code SetUserInfo} and publish {@code UserInfo} read-only without change signals; r3 on make
+ * {@code UserInfo} writable and add {@code NewPhysicalSize}.
  */
 final class BlockdevInterfaces {
 
@@ -24,30 +27,27 @@ final class BlockdevInterfaces {
     private BlockdevInterfaces() {
     }
 
-    /**
-     * The definitions of {@code blockdev.r0} to {@code blockdev.r9}, in order.
-     *
-     * @return ten definitions
-     */
-    static List<InterfaceDefinition> revisions() {
-        return InterfaceDefinition.revisions(NAME, r -> List.of(), BlockdevInterfaces::properties);
+    static List<InterfaceDefinition> revisions(MethodBody setUserInfo, Setters setters) {
+        Method legacy = new Method("SetUserInfo", List.of(new Arg("id", "(bs)")),
+                List.of(new Arg("changed", "(bs)"), new Arg("return_code", "q"), new Arg("return_string", "s")), setUserInfo);
+        return InterfaceDefinition.revisions(NAME, r -> r <= 2 ? List.of(legacy) : List.of(), r -> properties(r, setters));
     }
 
-    private static List<Property> properties(int revision) {
+    static List<Property> properties(int revision, Setters setters) {
         List<Property> props = new ArrayList<>(List.of(
-                new Property("Devnode", "s", false, CONST),
-                new Property("HardwareInfo", "(bs)", false, CONST),
-                new Property("InitializationTime", "t", false, CONST),
-                new Property("PhysicalPath", "s", false, CONST),
-                new Property("Pool", "o", false, CONST),
-                new Property("Tier", "q", false, FALSE),
-                new Property("TotalPhysicalSize", "s", false, TRUE),
-                new Property("Uuid", "s", false, CONST)));
+                new Property("Devnode", "s", CONST),
+                new Property("HardwareInfo", "(bs)", CONST),
+                new Property("InitializationTime", "t", CONST),
+                new Property("PhysicalPath", "s", CONST),
+                new Property("Pool", "o", CONST),
+                new Property("Tier", "q", FALSE),
+                new Property("TotalPhysicalSize", "s", TRUE),
+                new Property("Uuid", "s", CONST)));
         if (revision >= 3) {
-            props.add(new Property("NewPhysicalSize", "(bs)", false, TRUE));
-            props.add(new Property("UserInfo", "(bs)", true, TRUE));
+            props.add(new Property("NewPhysicalSize", "(bs)", TRUE));
+            props.add(new Property("UserInfo", "(bs)", TRUE, setters.forName("UserInfo")));
         } else {
-            props.add(new Property("UserInfo", "(bs)", false, FALSE));
+            props.add(new Property("UserInfo", "(bs)", FALSE));
         }
         return props;
     }
@@ -57,9 +57,9 @@ final class BlockdevInterfaces {
      *
      * @param dev      the snapshot
      * @param poolPath the owning pool's object path
-     * @return property name to value
+     * @return the values
      */
-    static Map<String, Variant<?>> values(BlockdevView dev, String poolPath) {
+    static InterfaceDefinition.Values values(BlockdevView dev, String poolPath) {
         Map<String, Variant<?>> v = new LinkedHashMap<>();
         v.put("Devnode", Values.string(dev.devnode()));
         v.put("HardwareInfo", Values.optionalString(Optional.empty()));
@@ -71,6 +71,6 @@ final class BlockdevInterfaces {
         v.put("Uuid", Values.string(Values.simple(dev.uuid())));
         v.put("NewPhysicalSize", Values.optionalString(Optional.empty()));
         v.put("UserInfo", Values.optionalString(dev.userInfo()));
-        return v;
+        return (name, revision) -> v.get(name);
     }
 }

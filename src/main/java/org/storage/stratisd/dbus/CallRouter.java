@@ -110,12 +110,17 @@ public final class CallRouter {
                 String iface = (String) args[0];
                 String name = (String) args[1];
                 interfaceOf(object, iface);
-                boolean writable = registry.get(iface).flatMap(d -> d.property(name))
-                        .map(InterfaceDefinition.Property::writable).orElse(false);
-                if (!writable) {
-                    throw new DbusErrorReply(DbusErrors.UNKNOWN_PROPERTY, "Unknown property '" + name + "' or property is read-only");
+                InterfaceDefinition.Property property = registry.get(iface).flatMap(d -> d.property(name))
+                        .filter(InterfaceDefinition.Property::writable)
+                        .orElseThrow(() -> new DbusErrorReply(DbusErrors.UNKNOWN_PROPERTY,
+                                "Unknown property '" + name + "' or property is read-only"));
+                Variant<?> value = (Variant<?>) args[2];
+                if (!value.getSig().equals(property.signature())) {
+                    throw new DbusErrorReply(DbusErrors.INVALID_ARGS, "Property " + name + " has type '" + property.signature()
+                            + "', not '" + value.getSig() + "'");
                 }
-                throw new DbusErrorReply(DbusErrors.FAILED, "Setting " + name + " is not supported by this daemon yet");
+                property.setter().set(path, value.getValue());
+                yield new Reply("");
             }
             default -> throw unknownMethod(member);
         };

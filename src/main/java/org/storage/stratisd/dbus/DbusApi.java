@@ -2,15 +2,18 @@ package org.storage.stratisd.dbus;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.storage.stratisd.engine.Engine;
+import org.storage.stratisd.engine.PoolView;
 import org.storage.stratisd.engine.lock.EngineLock;
 import org.storage.stratisd.tree.DbusChannel;
 import org.storage.stratisd.tree.DbusTree;
 import org.storage.stratisd.tree.TreeUpdate;
 
 /**
- * The org.storage.stratis3 API assembled: the interface revisions, the shared method behaviour,
- * the publisher of tree updates and the router that answers calls.
+ * The org.storage.stratis3 API assembled: the interface revisions of every object kind over their
+ * shared behaviour, the publisher of tree updates and the router that answers calls.
  */
 public final class DbusApi {
 
@@ -28,12 +31,19 @@ public final class DbusApi {
      * @param bus        the connection
      */
     public DbusApi(Engine engine, EngineLock engineLock, DbusChannel channel, DbusTree tree, BusConnection bus) {
-        this.publisher = new TreePublisher(new ObjectPaths(), tree);
-        List<InterfaceDefinition> root = ManagerInterfaces.revisions(new ManagerMethods(engine, engineLock, channel, publisher));
-        List<InterfaceDefinition> others = new ArrayList<>(PoolInterfaces.revisions());
-        others.addAll(BlockdevInterfaces.revisions());
+        this.publisher = new TreePublisher(new ObjectPaths(), new ObjectRegistry());
+        Mutations mutations = new Mutations(engineLock, channel);
+        ManagerMethods manager = new ManagerMethods(engine, mutations, publisher);
+        PoolMethods pool = new PoolMethods(engine, mutations, publisher, tree);
+        FilesystemMethods objects = new FilesystemMethods(engine, mutations, publisher);
+
+        List<InterfaceDefinition> root = new ArrayList<>(ManagerInterfaces.revisions(manager));
+        root.addAll(ReportInterfaces.revisions(manager::getReport));
+        List<InterfaceDefinition> others = new ArrayList<>(PoolInterfaces.revisions(pool, pool.setters()));
+        others.addAll(FilesystemInterfaces.revisions(objects::setName, objects.filesystemSetters()));
+        others.addAll(BlockdevInterfaces.revisions(objects::setUserInfo, objects.blockdevSetters()));
         this.router = new CallRouter(tree, new InterfaceRegistry(root, others), bus);
-        this.rootRegistration = publisher.addRoot(root, ManagerInterfaces.values(engine.version()));
+        this.rootRegistration = publisher.addRoot(root, ManagerInterfaces.values(engine.version(), engine.stoppedPools()));
     }
 
     /**
@@ -46,12 +56,14 @@ public final class DbusApi {
     }
 
     /**
-     * Turns engine results into tree updates.
+     * The tree updates that publish a pool the engine set up (from device events). Call with the
+     * engine write lock held, like every change to what the D-Bus layer has registered.
      *
-     * @return the publisher
+     * @param pool the pool
+     * @return its registration
      */
-    public TreePublisher publisher() {
-        return publisher;
+    public List<TreeUpdate> publishPool(PoolView pool) {
+        return publisher.syncPool(pool.uuid(), Optional.of(pool), Set.of()).updates();
     }
 
     /**

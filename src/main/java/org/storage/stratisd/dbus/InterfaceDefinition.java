@@ -11,10 +11,11 @@ import java.util.function.IntFunction;
  * {@link MethodBody}, so ten revisions of an interface are ten short tables over the same code.
  *
  * @param name       the interface name, e.g. {@code org.storage.stratis3.Manager.r9}
+ * @param revision   its revision number (the {@code N} of {@code .rN})
  * @param methods    its methods
  * @param properties its properties, in the order they are published
  */
-public record InterfaceDefinition(String name, List<Method> methods, List<Property> properties) {
+public record InterfaceDefinition(String name, int revision, List<Method> methods, List<Property> properties) {
 
     /** How many revisions every Stratis interface has: r0 to r9. */
     public static final int REVISIONS = 10;
@@ -37,7 +38,7 @@ public record InterfaceDefinition(String name, List<Method> methods, List<Proper
                                                       IntFunction<List<Property>> properties) {
         List<InterfaceDefinition> result = new ArrayList<>();
         for (int r = 0; r < REVISIONS; r++) {
-            result.add(new InterfaceDefinition(baseName + ".r" + r, methods.apply(r), properties.apply(r)));
+            result.add(new InterfaceDefinition(baseName + ".r" + r, r, methods.apply(r), properties.apply(r)));
         }
         return result;
     }
@@ -120,10 +121,58 @@ public record InterfaceDefinition(String name, List<Method> methods, List<Proper
      *
      * @param name      the property name
      * @param signature its D-Bus type
-     * @param writable  whether {@code Properties.Set} may change it
      * @param emits     the value of the {@code EmitsChangedSignal} annotation
+     * @param setter    what {@code Properties.Set} does, or null for a read-only property
      */
-    public record Property(String name, String signature, boolean writable, EmitsChanged emits) {
+    public record Property(String name, String signature, EmitsChanged emits, PropertySetter setter) {
+
+        /**
+         * A read-only property.
+         *
+         * @param name      the property name
+         * @param signature its D-Bus type
+         * @param emits     the {@code EmitsChangedSignal} value
+         */
+        public Property(String name, String signature, EmitsChanged emits) {
+            this(name, signature, emits, null);
+        }
+
+        /**
+         * Whether {@code Properties.Set} may change it.
+         *
+         * @return true if it has a setter
+         */
+        public boolean writable() {
+            return setter != null;
+        }
+    }
+
+    /** What setting a writable property does. */
+    @FunctionalInterface
+    public interface PropertySetter {
+
+        /**
+         * Sets the property on one object.
+         *
+         * @param path  the object path
+         * @param value the new value, already checked against the property's signature
+         * @throws DbusErrorReply to answer with a D-Bus error (engine refusals are {@code Failed})
+         */
+        void set(String path, Object value) throws DbusErrorReply;
+    }
+
+    /** Where a property's current value comes from: name and revision to value. */
+    @FunctionalInterface
+    public interface Values {
+
+        /**
+         * The value of a property in one revision.
+         *
+         * @param name     the property name
+         * @param revision the interface revision
+         * @return the value
+         */
+        org.freedesktop.dbus.types.Variant<?> get(String name, int revision);
     }
 
     /** The {@code org.freedesktop.DBus.Property.EmitsChangedSignal} annotation values. */

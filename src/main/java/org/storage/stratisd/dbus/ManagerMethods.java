@@ -1,173 +1,317 @@
 package org.storage.stratisd.dbus;
 
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.FileDescriptor;
 import org.freedesktop.dbus.messages.MethodCall;
 import org.freedesktop.dbus.types.UInt16;
-import org.freedesktop.dbus.types.UInt32;
-import org.freedesktop.dbus.types.UInt64;
+import org.storage.stratisd.engine.Actions.SetKeyAction;
+import org.storage.stratisd.engine.Actions.StartPoolAction;
+import org.storage.stratisd.engine.Actions.StopPoolAction;
 import org.storage.stratisd.engine.CreatePoolAction;
 import org.storage.stratisd.engine.CreatePoolRequest;
-import org.storage.stratisd.engine.CreatePoolRequest.KeyBinding;
 import org.storage.stratisd.engine.DestroyPoolAction;
+import org.storage.stratisd.engine.EncryptionRequest;
 import org.storage.stratisd.engine.Engine;
 import org.storage.stratisd.engine.EngineException;
-import org.storage.stratisd.engine.lock.EngineLock;
-import org.storage.stratisd.tree.DbusChannel;
+import org.storage.stratisd.engine.PoolId;
+import org.storage.stratisd.engine.PoolView;
 import org.storage.stratisd.tree.ObjectKind;
+import org.storage.stratisd.tree.TreeUpdate;
 
 /**
- * The behaviour of the Manager methods, shared by every revision; each revision differs only in
- * how its arguments decode into the same request.
- *
- * <p>Every mutating method follows the same steps: resolve object paths from the tree (read lock
- * only for that), take the engine lock, call the engine, post the tree updates its result implies
- * while still holding the engine lock (so updates reach the channel in engine order), release the
- * lock, wait until the tree handler applied them, then reply, so the caller reads its own write.
+ * The behaviour of the Manager and Report methods, shared by every revision; each revision
+ * differs only in how its arguments decode into the same engine request.
  */
 final class ManagerMethods {
 
-    private static final String OK = "Ok";
     private static final Set<String> TAG_SPECS = Set.of("0b", "32b", "512b");
-    /** Token slots the legacy single-binding arguments map to. */
-    private static final long LEGACY_KEY_SLOT = 1;
-    /** Clevis needs the encryption part of the full API; until then it is refused, not ignored. */
-    private static final String CLEVIS_UNSUPPORTED =
-            "Clevis bindings are not supported by this daemon yet; create the pool with a key description";
+    private static final Object[] NO_POOL = Results.struct(false, Results.struct(Results.path(ObjectPaths.NONE), List.of()));
+    private static final Object[] NOT_STARTED =
+            Results.struct(false, Results.struct(Results.path(ObjectPaths.NONE), List.of(), List.of()));
+    private static final Object[] NOT_STOPPED = Results.struct(false, "");
 
     private final Engine engine;
-    private final EngineLock engineLock;
-    private final DbusChannel channel;
+    private final Mutations mutations;
     private final TreePublisher publisher;
 
-    ManagerMethods(Engine engine, EngineLock engineLock, DbusChannel channel, TreePublisher publisher) {
+    ManagerMethods(Engine engine, Mutations mutations, TreePublisher publisher) {
         this.engine = engine;
-        this.engineLock = engineLock;
-        this.channel = channel;
+        this.mutations = mutations;
         this.publisher = publisher;
     }
 
-    /** {@code CreatePool} of r8 and r9: {@code sasa((bu)s)a((bu)ss)(bt)(bs)(bb)}. */
+    // ---- CreatePool and DestroyPool
+
     Object[] createPoolR8(MethodCall call, Object[] args) {
-        String name = (String) args[0];
-        List<String> devices = strings(args[1]);
-        List<KeyBinding> keys = new ArrayList<>();
-        Set<Long> explicitSlots = new HashSet<>();
-        for (Object entry : (List<?>) args[2]) {
-            Object[] keyDesc = (Object[]) entry;
-            Optional<Long> slot = optionalSlot((Object[]) keyDesc[0]);
-            if (slot.isPresent() && !explicitSlots.add(slot.get())) {
-                return createPoolFailure("Token slot " + slot.get() + " already taken");
+        try {
+            EncryptionRequest encryption = Args.encryption(args[2], args[3]);
+            Optional<String> tag = Args.option(args[5]).map(String.class::cast);
+            if (tag.isPresent() && !TAG_SPECS.contains(tag.get())) {
+                throw new EngineException("Failed to parse integrity tag specification: Matching variant not found");
             }
-            keys.add(new KeyBinding(slot, (String) keyDesc[1]));
+            return createPool(new CreatePoolRequest(Args.string(args[0]), Args.strings(args[1]), encryption,
+                    Args.u64Option(args[4]), tag, Args.option(args[6]).map(Boolean.class::cast)));
+        } catch (EngineException e) {
+            return Results.failed(NO_POOL, e.getMessage());
         }
-        for (Object entry : (List<?>) args[3]) {
-            Optional<Long> slot = optionalSlot((Object[]) ((Object[]) entry)[0]);
-            if (slot.isPresent() && !explicitSlots.add(slot.get())) {
-                return createPoolFailure("Token slot " + slot.get() + " already taken");
-            }
-        }
-        if (!((List<?>) args[3]).isEmpty()) {
-            return createPoolFailure(CLEVIS_UNSUPPORTED);
-        }
-        Object[] journal = (Object[]) args[4];
-        Object[] tag = (Object[]) args[5];
-        if ((Boolean) tag[0] && !TAG_SPECS.contains((String) tag[1])) {
-            return createPoolFailure("Failed to parse integrity tag specification: Matching variant not found");
-        }
-        Optional<Long> journalBytes = (Boolean) journal[0] ? Optional.of(((UInt64) journal[1]).longValue()) : Optional.empty();
-        return createPool(new CreatePoolRequest(name, devices, keys, journalBytes));
     }
 
-    /** {@code CreatePool} of r5 to r7: {@code sas(bs)(b(ss))}. */
     Object[] createPoolR5(MethodCall call, Object[] args) {
-        return createPoolLegacy((String) args[0], strings(args[1]), (Object[]) args[2], (Object[]) args[3]);
+        return createPoolLegacy(Args.string(args[0]), Args.strings(args[1]), args[2], args[3]);
     }
 
-    /** {@code CreatePool} of r0 to r4: {@code s(bq)as(bs)(b(ss))}; the redundancy is ignored. */
+    /** The redundancy argument of r0 to r4 is ignored, as upstream does. */
     Object[] createPoolR0(MethodCall call, Object[] args) {
-        return createPoolLegacy((String) args[0], strings(args[2]), (Object[]) args[3], (Object[]) args[4]);
+        return createPoolLegacy(Args.string(args[0]), Args.strings(args[2]), args[3], args[4]);
     }
 
-    /** {@code DestroyPool(o)}, the same in every revision. */
+    private Object[] createPoolLegacy(String name, List<String> devices, Object keyDesc, Object clevis) {
+        try {
+            return createPool(new CreatePoolRequest(name, devices, Args.legacyEncryption(keyDesc, clevis),
+                    Optional.empty(), Optional.empty(), Optional.empty()));
+        } catch (EngineException e) {
+            return Results.failed(NO_POOL, e.getMessage());
+        }
+    }
+
+    private Object[] createPool(CreatePoolRequest request) throws EngineException {
+        TreePublisher.Sync sync = mutations.run(updates -> {
+            if (!(engine.createPool(request) instanceof CreatePoolAction.Created created)) {
+                return null;
+            }
+            return publish(created.pool(), updates);
+        });
+        if (sync == null) {
+            return Results.ok(NO_POOL);
+        }
+        return Results.ok(Results.struct(true, Results.struct(Results.path(sync.poolPath()),
+                Results.paths(childPaths(sync, ObjectKind.BLOCKDEV)))));
+    }
+
     Object[] destroyPool(MethodCall call, Object[] args) {
-        String poolPath = ((DBusPath) args[0]).getPath();
+        String poolPath = Args.path(args[0]);
         Optional<UUID> uuid = publisher.resolve(poolPath, ObjectKind.POOL);
         if (uuid.isEmpty()) {
-            return destroyPoolReply(false, "", 1, "Object path " + poolPath + " not associated with pool");
+            return Results.failed(NOT_STOPPED, "Object path " + poolPath + " not associated with pool");
         }
-        DestroyPoolAction action;
-        CompletableFuture<Void> applied;
-        try (EngineLock.Guard guard = engineLock.write()) {
-            action = engine.destroyPool(uuid.get());
-            applied = switch (action) {
-                case DestroyPoolAction.Deleted deleted -> channel.send(publisher.removePool(poolPath));
-                case DestroyPoolAction.Identity identity -> CompletableFuture.completedFuture(null);
+        try {
+            DestroyPoolAction action = mutations.run(updates -> {
+                DestroyPoolAction result = engine.destroyPool(uuid.get());
+                if (result instanceof DestroyPoolAction.Deleted) {
+                    updates.addAll(publisher.syncPool(uuid.get(), Optional.empty(), Set.of()).updates());
+                }
+                return result;
+            });
+            return switch (action) {
+                case DestroyPoolAction.Deleted deleted -> Results.ok(Results.struct(true, Values.simple(deleted.uuid())));
+                case DestroyPoolAction.Identity identity -> Results.ok(NOT_STOPPED);
             };
         } catch (EngineException e) {
-            return destroyPoolReply(false, "", 1, e.getMessage());
+            return Results.failed(NOT_STOPPED, e.getMessage());
         }
-        applied.join();
+    }
+
+    // ---- StartPool and StopPool
+
+    Object[] startPoolR9(MethodCall call, Object[] args) {
+        return startPool(args[0], args[1], () -> modernUnlock(args[2]), Args.option(args[3]).isPresent(), Args.bool(args[4]));
+    }
+
+    Object[] startPoolR8(MethodCall call, Object[] args) {
+        return startPool(args[0], args[1], () -> modernUnlock(args[2]), Args.option(args[3]).isPresent(), false);
+    }
+
+    Object[] startPoolR4(MethodCall call, Object[] args) {
+        return startPool(args[0], args[1], () -> legacyUnlock(args[2]), false, false);
+    }
+
+    Object[] startPoolR2(MethodCall call, Object[] args) {
+        return startPool(args[0], "uuid", () -> legacyUnlock(args[1]), false, false);
+    }
+
+    private interface UnlockDecoder {
+        Optional<Optional<Long>> decode() throws EngineException;
+    }
+
+    private Object[] startPool(Object id, Object idType, UnlockDecoder unlock, boolean passphrase, boolean removeCache) {
+        try {
+            PoolId poolId = poolId(Args.string(id), Args.string(idType));
+            Optional<Optional<Long>> unlockMethod = unlock.decode();
+            TreePublisher.Sync sync = mutations.run(updates -> {
+                if (!(engine.startPool(poolId, unlockMethod, passphrase, removeCache) instanceof StartPoolAction.Started started)) {
+                    return null;
+                }
+                TreePublisher.Sync published = publish(started.pool(), updates);
+                updates.add(rootRefresh(started.pool().encrypted()));
+                return published;
+            });
+            if (sync == null) {
+                return Results.ok(NOT_STARTED);
+            }
+            return Results.ok(Results.struct(true, Results.struct(Results.path(sync.poolPath()),
+                    Results.paths(childPaths(sync, ObjectKind.BLOCKDEV)), Results.paths(childPaths(sync, ObjectKind.FILESYSTEM)))));
+        } catch (EngineException e) {
+            return Results.failed(NOT_STARTED, e.getMessage());
+        }
+    }
+
+    Object[] stopPool(MethodCall call, Object[] args) {
+        try {
+            return stopPool(poolId(Args.string(args[0]), Args.string(args[1])));
+        } catch (EngineException e) {
+            return Results.failed(NOT_STOPPED, e.getMessage());
+        }
+    }
+
+    Object[] stopPoolByPath(MethodCall call, Object[] args) {
+        String poolPath = Args.path(args[0]);
+        Optional<UUID> uuid = publisher.resolve(poolPath, ObjectKind.POOL);
+        if (uuid.isEmpty()) {
+            return Results.failed(NOT_STOPPED, "No pool found in engine associated with object path " + poolPath);
+        }
+        try {
+            return stopPool(new PoolId.ByUuid(uuid.get()));
+        } catch (EngineException e) {
+            return Results.failed(NOT_STOPPED, e.getMessage());
+        }
+    }
+
+    private Object[] stopPool(PoolId id) throws EngineException {
+        StopPoolAction action = mutations.run(updates -> {
+            StopPoolAction result = engine.stopPool(id);
+            if (result instanceof StopPoolAction.Stopped stopped) {
+                updates.addAll(publisher.syncPool(stopped.uuid(), Optional.empty(), Set.of()).updates());
+                updates.add(rootRefresh(stopped.encrypted()));
+            }
+            return result;
+        });
         return switch (action) {
-            case DestroyPoolAction.Deleted deleted -> destroyPoolReply(true, Values.simple(deleted.uuid()), 0, OK);
-            case DestroyPoolAction.Identity identity -> destroyPoolReply(false, "", 0, OK);
+            case StopPoolAction.Stopped stopped -> Results.ok(Results.struct(true, Values.simple(stopped.uuid())));
+            case StopPoolAction.Identity identity -> Results.ok(NOT_STOPPED);
         };
     }
 
-    private Object[] createPoolLegacy(String name, List<String> devices, Object[] keyDesc, Object[] clevis) {
-        if ((Boolean) clevis[0]) {
-            return createPoolFailure(CLEVIS_UNSUPPORTED);
-        }
-        List<KeyBinding> keys = (Boolean) keyDesc[0]
-                ? List.of(new KeyBinding(Optional.of(LEGACY_KEY_SLOT), (String) keyDesc[1]))
-                : List.of();
-        return createPool(new CreatePoolRequest(name, devices, keys, Optional.empty()));
-    }
-
-    private Object[] createPool(CreatePoolRequest request) {
-        CreatePoolAction action;
-        TreePublisher.PublishedPool published = null;
-        CompletableFuture<Void> applied = CompletableFuture.completedFuture(null);
-        try (EngineLock.Guard guard = engineLock.write()) {
-            action = engine.createPool(request);
-            if (action instanceof CreatePoolAction.Created created) {
-                published = publisher.addPool(created.pool());
-                applied = channel.send(published.updates());
-            }
+    /** r0 and r1: the simulator's pools are never locked, so every well-formed request succeeds. */
+    Object[] unlockPool(MethodCall call, Object[] args) {
+        try {
+            Args.uuid(Args.string(args[0]));
+            legacyUnlockName(Args.string(args[1]));
+            mutations.run(updates -> {
+                updates.add(rootRefresh(true));
+                return null;
+            });
+            return Results.ok(Results.struct(true, List.of()));
         } catch (EngineException e) {
-            return createPoolFailure(e.getMessage());
+            return Results.failed(Results.struct(false, List.of()), e.getMessage());
         }
-        applied.join();
-        if (published == null) {
-            return createPoolReply(false, ObjectPaths.NONE, List.of(), 0, OK);
+    }
+
+    Object[] refreshState(MethodCall call, Object[] args) {
+        return new Object[] {new UInt16(0), Results.OK};
+    }
+
+    // ---- keys
+
+    Object[] listKeys(MethodCall call, Object[] args) {
+        try {
+            return Results.ok(mutations.read(engine::listKeys));
+        } catch (EngineException e) {
+            return Results.failed(List.of(), e.getMessage());
         }
-        return createPoolReply(true, published.poolPath(), published.blockdevPaths(), 0, OK);
     }
 
-    private static Object[] createPoolFailure(String message) {
-        return createPoolReply(false, ObjectPaths.NONE, List.of(), 1, message);
+    Object[] setKey(MethodCall call, Object[] args) {
+        try {
+            byte[] key = KeyReader.read((FileDescriptor) args[1]);
+            SetKeyAction action = mutations.run(updates -> engine.setKey(Args.string(args[0]), key));
+            return Results.ok(switch (action) {
+                case CREATED -> Results.struct(true, false);
+                case VALUE_CHANGED -> Results.struct(true, true);
+                case IDENTITY -> Results.struct(false, false);
+            });
+        } catch (EngineException e) {
+            return Results.failed(Results.struct(false, false), e.getMessage());
+        }
     }
 
-    private static Object[] createPoolReply(boolean created, String poolPath, List<String> devPaths, int rc, String rs) {
-        List<DBusPath> devs = devPaths.stream().map(DBusPath::new).toList();
-        return new Object[] {new Object[] {created, new Object[] {new DBusPath(poolPath), devs}}, new UInt16(rc), rs};
+    Object[] unsetKey(MethodCall call, Object[] args) {
+        try {
+            return Results.ok(mutations.run(updates -> engine.unsetKey(Args.string(args[0]))));
+        } catch (EngineException e) {
+            return Results.failed(false, e.getMessage());
+        }
     }
 
-    private static Object[] destroyPoolReply(boolean destroyed, String uuid, int rc, String rs) {
-        return new Object[] {new Object[] {destroyed, uuid}, new UInt16(rc), rs};
+    // ---- reports
+
+    Object[] engineStateReport(MethodCall call, Object[] args) {
+        try {
+            return Results.ok(mutations.read(engine::engineStateReport));
+        } catch (EngineException e) {
+            return Results.failed("", e.getMessage());
+        }
     }
 
-    private static Optional<Long> optionalSlot(Object[] option) {
-        return (Boolean) option[0] ? Optional.of(((UInt32) option[1]).longValue()) : Optional.empty();
+    Object[] getReport(MethodCall call, Object[] args) {
+        String name = Args.string(args[0]);
+        if (!name.equals("stopped_pools")) {
+            return Results.failed("", "Report name " + name + " not understood");
+        }
+        try {
+            return Results.ok(mutations.read(engine::stoppedPoolsReport));
+        } catch (EngineException e) {
+            return Results.failed("", e.getMessage());
+        }
     }
 
-    private static List<String> strings(Object list) {
-        return ((List<?>) list).stream().map(String.class::cast).toList();
+    // ---- helpers
+
+    private TreePublisher.Sync publish(PoolView pool, List<TreeUpdate> updates) {
+        TreePublisher.Sync sync = publisher.syncPool(pool.uuid(), Optional.of(pool), Set.of());
+        updates.addAll(sync.updates());
+        return sync;
+    }
+
+    private TreeUpdate rootRefresh(boolean lockedPoolsChanged) {
+        return publisher.refreshRoot(ManagerInterfaces.values(engine.version(), engine.stoppedPools()),
+                lockedPoolsChanged ? Set.of("LockedPools") : Set.of());
+    }
+
+    private static List<String> childPaths(TreePublisher.Sync sync, ObjectKind kind) {
+        return sync.addedPaths(kind);
+    }
+
+    private static PoolId poolId(String id, String idType) throws EngineException {
+        return switch (idType) {
+            case "uuid" -> new PoolId.ByUuid(Args.uuid(id));
+            case "name" -> new PoolId.ByName(id);
+            default -> throw new EngineException("ID type " + idType + " not recognized");
+        };
+    }
+
+    /** {@code (b(bu))}: none, any token slot, or one slot. */
+    private static Optional<Optional<Long>> modernUnlock(Object arg) {
+        return Args.option(arg).map(Args::slot);
+    }
+
+    /** {@code (bs)} with the 3.8 strings: keyring is slot 1, clevis slot 2, any is any slot. */
+    private static Optional<Optional<Long>> legacyUnlock(Object arg) throws EngineException {
+        Optional<Object> method = Args.option(arg);
+        if (method.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(legacyUnlockName((String) method.get()));
+    }
+
+    private static Optional<Long> legacyUnlockName(String method) throws EngineException {
+        return switch (method) {
+            case "keyring" -> Optional.of(1L);
+            case "clevis" -> Optional.of(2L);
+            case "any" -> Optional.empty();
+            default -> throw new EngineException(method + " is an invalid unlock method");
+        };
     }
 }

@@ -2,105 +2,116 @@ package org.storage.stratisd.dbus;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SequencedMap;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.IntFunction;
 import org.freedesktop.dbus.types.Variant;
+import org.storage.stratisd.dbus.InterfaceDefinition.Property;
 import org.storage.stratisd.engine.BlockdevView;
+import org.storage.stratisd.engine.FilesystemView;
 import org.storage.stratisd.engine.PoolView;
-import org.storage.stratisd.tree.DbusTree;
 import org.storage.stratisd.tree.ObjectKind;
-import org.storage.stratisd.tree.TreeObject;
 import org.storage.stratisd.tree.TreeUpdate;
 
 /**
- * Turns engine results into tree updates: the objects a new pool brings (pool first, then its
- * block devices, each with the next path of the shared counter) and the removals a destroyed pool
- * implies (children first, the pool last), with every interface revision and its property values.
+ * Turns engine state into tree updates. A pool is published by <em>syncing</em> it: objects the
+ * registry does not know yet get the next paths of the shared counter (pool first, then its
+ * filesystems, then its block devices) and are added; known ones get their property values
+ * refreshed (the tree handler signals what changed); objects the engine no longer has are removed,
+ * filesystems before block devices before the pool. Every sync is made under the engine write lock
+ * and changes the {@link ObjectRegistry} in the same step.
  */
 public final class TreePublisher {
 
-    private final ObjectPaths paths;
-    private final DbusTree tree;
+    private static final Map<InterfaceDefinition.EmitsChanged, TreeUpdate.Emit> EMITS = Map.of(
+            InterfaceDefinition.EmitsChanged.TRUE, TreeUpdate.Emit.VALUE,
+            InterfaceDefinition.EmitsChanged.INVALIDATES, TreeUpdate.Emit.INVALIDATE,
+            InterfaceDefinition.EmitsChanged.CONST, TreeUpdate.Emit.NONE,
+            InterfaceDefinition.EmitsChanged.FALSE, TreeUpdate.Emit.NONE);
 
-    /**
-     * Creates the publisher.
-     *
-     * @param paths allocates object paths
-     * @param tree  read to find a pool's children
-     */
-    public TreePublisher(ObjectPaths paths, DbusTree tree) {
+    private final ObjectPaths paths;
+    private final ObjectRegistry registry;
+    private final List<InterfaceDefinition> root = schema(ManagerInterfaces.NAME, ManagerInterfaces::properties);
+    private final List<InterfaceDefinition> pool = schema(PoolInterfaces.NAME, r -> PoolInterfaces.properties(r, Setters.NONE));
+    private final List<InterfaceDefinition> filesystem =
+            schema(FilesystemInterfaces.NAME, r -> FilesystemInterfaces.properties(r, Setters.NONE));
+    private final List<InterfaceDefinition> blockdev =
+            schema(BlockdevInterfaces.NAME, r -> BlockdevInterfaces.properties(r, Setters.NONE));
+
+    TreePublisher(ObjectPaths paths, ObjectRegistry registry) {
         this.paths = paths;
-        this.tree = tree;
+        this.registry = registry;
     }
 
     /**
      * The root object's registration.
      *
-     * @param rootInterfaces the root object's Stratis interfaces
-     * @param values         every root property's value
+     * @param rootInterfaces every interface of the root (Manager and Report revisions)
+     * @param values         the Manager property values
      * @return the update
      */
-    public TreeUpdate addRoot(List<InterfaceDefinition> rootInterfaces, Map<String, Variant<?>> values) {
-        return new TreeUpdate.AddObject(ObjectPaths.ROOT, ObjectKind.ROOT, new UUID(0, 0), "",
-                interfaces(rootInterfaces, values));
+    TreeUpdate addRoot(List<InterfaceDefinition> rootInterfaces, InterfaceDefinition.Values values) {
+        return new TreeUpdate.AddObject(ObjectPaths.ROOT, ObjectKind.ROOT, new UUID(0, 0), "", interfaces(rootInterfaces, values));
     }
 
     /**
-     * The registrations of a pool that appeared, with newly allocated paths.
+     * New values for the root's properties.
      *
-     * @param pool the pool
-     * @return the paths given and the updates, in registration order
+     * @param values the Manager property values
+     * @param forced properties to announce even if unchanged
+     * @return the update
      */
-    public PublishedPool addPool(PoolView pool) {
-        String poolPath = paths.allocate();
+    TreeUpdate refreshRoot(InterfaceDefinition.Values values, Set<String> forced) {
+        return new TreeUpdate.RefreshProperties(ObjectPaths.ROOT, propertyUpdates(root, values, forced));
+    }
+
+    /**
+     * Publishes a pool as the engine now has it, or its removal if it has none.
+     *
+     * @param uuid   the pool
+     * @param view   the engine's snapshot of it, empty if it is gone (destroyed or stopped)
+     * @param forced pool properties to announce even if unchanged
+     * @return the pool's path, the paths given to new objects, and the updates in order
+     */
+    Sync syncPool(UUID uuid, Optional<PoolView> view, Set<String> forced) {
+        Optional<ObjectRegistry.Entry> known = registry.find(ObjectKind.POOL, uuid);
         List<TreeUpdate> updates = new ArrayList<>();
-        updates.add(new TreeUpdate.AddObject(poolPath, ObjectKind.POOL, pool.uuid(), "",
-                interfaces(PoolInterfaces.revisions(), PoolInterfaces.values(pool))));
-        List<String> blockdevPaths = new ArrayList<>();
-        for (BlockdevView dev : pool.blockdevs()) {
-            String devPath = paths.allocate();
-            blockdevPaths.add(devPath);
-            updates.add(new TreeUpdate.AddObject(devPath, ObjectKind.BLOCKDEV, dev.uuid(), poolPath,
-                    interfaces(BlockdevInterfaces.revisions(), BlockdevInterfaces.values(dev, poolPath))));
+        List<Added> added = new ArrayList<>();
+        if (view.isEmpty()) {
+            known.ifPresent(entry -> {
+                removeChildren(entry.path(), Set.of(), updates);
+                updates.add(new TreeUpdate.RemoveObject(entry.path()));
+                registry.unregister(entry.path());
+            });
+            return new Sync(known.map(ObjectRegistry.Entry::path).orElse(ObjectPaths.NONE), added, updates);
         }
-        return new PublishedPool(poolPath, blockdevPaths, updates);
-    }
-
-    /**
-     * The removals of a pool that went away: its filesystems, then its block devices, then itself.
-     *
-     * @param poolPath the pool's object path
-     * @return the updates, in removal order
-     */
-    public List<TreeUpdate> removePool(String poolPath) {
-        return tree.read(view -> {
-            List<TreeUpdate> updates = new ArrayList<>();
-            for (ObjectKind kind : List.of(ObjectKind.FILESYSTEM, ObjectKind.BLOCKDEV)) {
-                view.forEach((path, object) -> {
-                    if (object.kind() == kind && object.parent().equals(poolPath)) {
-                        updates.add(new TreeUpdate.RemoveObject(path));
-                    }
-                });
-            }
-            updates.add(new TreeUpdate.RemoveObject(poolPath));
-            return updates;
-        });
-    }
-
-    private static SequencedMap<String, Map<String, Variant<?>>> interfaces(
-            List<InterfaceDefinition> revisions, Map<String, Variant<?>> values) {
-        SequencedMap<String, Map<String, Variant<?>>> result = new LinkedHashMap<>();
-        for (InterfaceDefinition revision : revisions) {
-            Map<String, Variant<?>> props = new LinkedHashMap<>();
-            for (String name : revision.propertyNames()) {
-                props.put(name, values.get(name));
-            }
-            result.put(revision.name(), props);
+        PoolView p = view.get();
+        String poolPath;
+        if (known.isPresent()) {
+            poolPath = known.get().path();
+            updates.add(new TreeUpdate.RefreshProperties(poolPath, propertyUpdates(pool, PoolInterfaces.values(p), forced)));
+        } else {
+            poolPath = paths.allocate();
+            registry.register(new ObjectRegistry.Entry(poolPath, ObjectKind.POOL, uuid, ""));
+            updates.add(new TreeUpdate.AddObject(poolPath, ObjectKind.POOL, uuid, "", interfaces(pool, PoolInterfaces.values(p))));
+            added.add(new Added(uuid, poolPath, ObjectKind.POOL));
         }
-        return result;
+        Set<UUID> present = new LinkedHashSet<>();
+        p.filesystems().forEach(f -> present.add(f.uuid()));
+        p.blockdevs().forEach(b -> present.add(b.uuid()));
+        removeChildren(poolPath, present, updates);
+        for (FilesystemView fs : p.filesystems()) {
+            publishChild(ObjectKind.FILESYSTEM, fs.uuid(), poolPath, filesystem, FilesystemInterfaces.values(fs, poolPath), updates, added);
+        }
+        for (BlockdevView dev : p.blockdevs()) {
+            publishChild(ObjectKind.BLOCKDEV, dev.uuid(), poolPath, blockdev, BlockdevInterfaces.values(dev, poolPath), updates, added);
+        }
+        return new Sync(poolPath, added, updates);
     }
 
     /**
@@ -110,17 +121,114 @@ public final class TreePublisher {
      * @param kind the expected kind
      * @return its UUID, or empty
      */
-    public Optional<UUID> resolve(String path, ObjectKind kind) {
-        return tree.get(path).filter(o -> o.kind() == kind).map(TreeObject::uuid);
+    Optional<UUID> resolve(String path, ObjectKind kind) {
+        return registry.byPath(path).filter(e -> e.kind() == kind).map(ObjectRegistry.Entry::uuid);
     }
 
     /**
-     * A pool's registration.
+     * The registry entry of a path.
      *
-     * @param poolPath      the pool's path
-     * @param blockdevPaths its block devices' paths
-     * @param updates       the updates to send
+     * @param path the object path
+     * @return the entry, or empty
      */
-    public record PublishedPool(String poolPath, List<String> blockdevPaths, List<TreeUpdate> updates) {
+    Optional<ObjectRegistry.Entry> entry(String path) {
+        return registry.byPath(path);
+    }
+
+    private void publishChild(ObjectKind kind, UUID uuid, String poolPath, List<InterfaceDefinition> schema,
+                              InterfaceDefinition.Values values, List<TreeUpdate> updates, List<Added> added) {
+        Optional<ObjectRegistry.Entry> known = registry.find(kind, uuid);
+        if (known.isPresent()) {
+            updates.add(new TreeUpdate.RefreshProperties(known.get().path(), propertyUpdates(schema, values, Set.of())));
+            return;
+        }
+        String path = paths.allocate();
+        registry.register(new ObjectRegistry.Entry(path, kind, uuid, poolPath));
+        updates.add(new TreeUpdate.AddObject(path, kind, uuid, poolPath, interfaces(schema, values)));
+        added.add(new Added(uuid, path, kind));
+    }
+
+    private void removeChildren(String poolPath, Set<UUID> keep, List<TreeUpdate> updates) {
+        for (ObjectKind kind : List.of(ObjectKind.FILESYSTEM, ObjectKind.BLOCKDEV)) {
+            for (ObjectRegistry.Entry child : registry.children(poolPath, kind)) {
+                if (!keep.contains(child.uuid())) {
+                    updates.add(new TreeUpdate.RemoveObject(child.path()));
+                    registry.unregister(child.path());
+                }
+            }
+        }
+    }
+
+    private static List<InterfaceDefinition> schema(String name, IntFunction<List<Property>> properties) {
+        return InterfaceDefinition.revisions(name, r -> List.of(), properties);
+    }
+
+    private static SequencedMap<String, Map<String, Variant<?>>> interfaces(
+            List<InterfaceDefinition> revisions, InterfaceDefinition.Values values) {
+        SequencedMap<String, Map<String, Variant<?>>> result = new LinkedHashMap<>();
+        for (InterfaceDefinition revision : revisions) {
+            Map<String, Variant<?>> props = new LinkedHashMap<>();
+            for (Property property : revision.properties()) {
+                props.put(property.name(), values.get(property.name(), revision.revision()));
+            }
+            result.put(revision.name(), props);
+        }
+        return result;
+    }
+
+    /** One update per property and revision: a property's revisions together, in first-appearance order. */
+    private static List<TreeUpdate.PropertyUpdate> propertyUpdates(List<InterfaceDefinition> revisions,
+                                                                   InterfaceDefinition.Values values, Set<String> forced) {
+        Set<String> names = new LinkedHashSet<>();
+        revisions.forEach(r -> names.addAll(r.propertyNames()));
+        List<TreeUpdate.PropertyUpdate> updates = new ArrayList<>();
+        for (String name : names) {
+            for (InterfaceDefinition revision : revisions) {
+                revision.property(name).ifPresent(property -> updates.add(new TreeUpdate.PropertyUpdate(
+                        revision.name(), name, values.get(name, revision.revision()), EMITS.get(property.emits()),
+                        forced.contains(name))));
+            }
+        }
+        return updates;
+    }
+
+    /**
+     * A pool's publication.
+     *
+     * @param poolPath the pool's path ({@code /} if it was never registered)
+     * @param added    the objects registered now, in registration order
+     * @param updates  the updates to send
+     */
+    record Sync(String poolPath, List<Added> added, List<TreeUpdate> updates) {
+
+        /**
+         * The paths given to new objects of one kind, in registration order.
+         *
+         * @param kind the kind
+         * @return the paths
+         */
+        List<String> addedPaths(ObjectKind kind) {
+            return added.stream().filter(a -> a.kind() == kind).map(Added::path).toList();
+        }
+
+        /**
+         * The path given to a new object.
+         *
+         * @param uuid its UUID
+         * @return the path, or empty if it was not added now
+         */
+        Optional<String> addedPath(UUID uuid) {
+            return added.stream().filter(a -> a.uuid().equals(uuid)).map(Added::path).findFirst();
+        }
+    }
+
+    /**
+     * An object registered by a sync.
+     *
+     * @param uuid its engine UUID
+     * @param path its new path
+     * @param kind its kind
+     */
+    record Added(UUID uuid, String path, ObjectKind kind) {
     }
 }

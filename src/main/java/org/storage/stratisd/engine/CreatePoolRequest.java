@@ -8,27 +8,32 @@ import java.util.Optional;
  *
  * @param name              requested pool name, not yet validated
  * @param devices           device paths in the order given, duplicates allowed
- * @param keyDescriptions   key descriptions to bind, each with an optional explicit token slot
+ * @param encryption        the bindings requested; none for an unencrypted pool
  * @param journalSizeBytes  integrity journal size in bytes, if given
+ * @param tagSpec           integrity tag specification, if given
+ * @param allocateSuperblock whether to allocate an integrity superblock, if given
  */
 public record CreatePoolRequest(
         String name,
         List<String> devices,
-        List<KeyBinding> keyDescriptions,
-        Optional<Long> journalSizeBytes) {
+        EncryptionRequest encryption,
+        Optional<Long> journalSizeBytes,
+        Optional<String> tagSpec,
+        Optional<Boolean> allocateSuperblock) {
 
-    /** Copies the lists so the request stays immutable. */
+    /** Copies the list so the request stays immutable. */
     public CreatePoolRequest {
         devices = List.copyOf(devices);
-        keyDescriptions = List.copyOf(keyDescriptions);
     }
 
     /**
-     * A key description with the token slot the client asked for, if any.
+     * A request with default encryption and integrity settings.
      *
-     * @param tokenSlot   explicit token slot, or empty for "the engine chooses"
-     * @param description the key description in the keyring
+     * @param name    pool name
+     * @param devices device paths
+     * @return the request
      */
-    public record KeyBinding(Optional<Long> tokenSlot, String description) {
+    public static CreatePoolRequest plain(String name, List<String> devices) {
+        return new CreatePoolRequest(name, devices, EncryptionRequest.NONE, Optional.empty(), Optional.empty(), Optional.empty());
     }
 }

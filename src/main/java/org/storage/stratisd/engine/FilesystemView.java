@@ -10,6 +10,7 @@ import java.util.UUID;
  *
  * @param uuid           filesystem UUID
  * @param name           filesystem name
+ * @param devnode        the path it is mounted from
  * @param created        creation time, whole seconds
  * @param size           size in bytes
  * @param used           bytes in use, if known
@@ -20,6 +21,7 @@ import java.util.UUID;
 public record FilesystemView(
         UUID uuid,
         String name,
+        String devnode,
         Instant created,
         BigInteger size,
         Optional<BigInteger> used,

@@ -1,7 +1,9 @@
 package org.storage.stratisd.engine;
 
 import java.math.BigInteger;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -11,7 +13,8 @@ import java.util.UUID;
  *
  * @param uuid              pool UUID
  * @param name              pool name
- * @param encrypted         whether the pool is encrypted
+ * @param encryption        its bindings, if the pool is encrypted
+ * @param lastReencrypted   when it was last re-encrypted, if ever
  * @param availableActions  {@code fully_operational}, {@code no_ipc_requests} or {@code no_pool_changes}
  * @param hasCache          whether a cache tier exists
  * @param totalPhysicalSize bytes
@@ -21,13 +24,15 @@ import java.util.UUID;
  * @param overprovisioning  whether overprovisioning is allowed
  * @param noAllocSpace      whether the pool is out of allocation space
  * @param metadataVersion   on-disk metadata version (1 or 2)
+ * @param integrity         integrity settings
  * @param filesystems       the pool's filesystems
  * @param blockdevs         the pool's block devices, data tier first
  */
 public record PoolView(
         UUID uuid,
         String name,
-        boolean encrypted,
+        Optional<Encryption> encryption,
+        Optional<Instant> lastReencrypted,
         String availableActions,
         boolean hasCache,
         BigInteger totalPhysicalSize,
@@ -37,6 +42,7 @@ public record PoolView(
         boolean overprovisioning,
         boolean noAllocSpace,
         long metadataVersion,
+        IntegritySpec integrity,
         List<FilesystemView> filesystems,
         List<BlockdevView> blockdevs) {
 
@@ -44,5 +50,14 @@ public record PoolView(
     public PoolView {
         filesystems = List.copyOf(filesystems);
         blockdevs = List.copyOf(blockdevs);
+    }
+
+    /**
+     * Whether the pool is encrypted.
+     *
+     * @return true if it has bindings
+     */
+    public boolean encrypted() {
+        return encryption.isPresent();
     }
 }

@@ -67,10 +67,10 @@ public final class DbusTree {
                 case TreeUpdate.AddObject add -> Optional.ofNullable(
                         objects.put(add.path(), new TreeObject(add.kind(), add.uuid(), add.parent(), add.interfaces())));
                 case TreeUpdate.RemoveObject remove -> Optional.ofNullable(objects.remove(remove.path()));
-                case TreeUpdate.ChangeProperties change -> {
-                    TreeObject before = objects.get(change.path());
+                case TreeUpdate.RefreshProperties refresh -> {
+                    TreeObject before = objects.get(refresh.path());
                     if (before != null) {
-                        objects.put(change.path(), before.withProperties(change.iface(), change.changed()));
+                        objects.put(refresh.path(), before.withProperties(refresh.properties()));
                     }
                     yield Optional.ofNullable(before);
                 }

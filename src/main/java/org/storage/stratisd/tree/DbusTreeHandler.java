@@ -1,7 +1,6 @@
 package org.storage.stratisd.tree;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,20 +83,36 @@ public final class DbusTreeHandler extends LongLivedTask {
         }
     }
 
+    /** Announces each property whose value changed (or is forced), one signal per property. */
+    private void announce(TreeUpdate.RefreshProperties refresh, TreeObject before) {
+        for (TreeUpdate.PropertyUpdate update : refresh.properties()) {
+            Map<String, Variant<?>> props = before.interfaces().get(update.iface());
+            if (props == null || update.emit() == TreeUpdate.Emit.NONE) {
+                continue;
+            }
+            if (!update.force() && VariantValues.same(props.get(update.name()), update.value())) {
+                continue;
+            }
+            if (update.emit() == TreeUpdate.Emit.VALUE) {
+                signals.propertiesChanged(refresh.path(), update.iface(), Map.of(update.name(), update.value()), List.of());
+            } else {
+                signals.propertiesChanged(refresh.path(), update.iface(), Map.of(), List.of(update.name()));
+            }
+        }
+    }
+
     private void apply(TreeUpdate update) {
         Optional<TreeObject> before = tree.apply(update);
         switch (update) {
             case TreeUpdate.AddObject add -> signals.interfacesAdded(add.path(), add.interfaces());
             case TreeUpdate.RemoveObject remove -> before.ifPresent(
                     old -> signals.interfacesRemoved(remove.path(), new ArrayList<>(old.interfaces().keySet())));
-            case TreeUpdate.ChangeProperties change -> {
+            case TreeUpdate.RefreshProperties refresh -> {
                 if (before.isEmpty()) {
-                    log.debug("Property change for unregistered path {} ignored", change.path());
+                    log.debug("Property refresh for unregistered path {} ignored", refresh.path());
                     return;
                 }
-                Map<String, Variant<?>> sent = new LinkedHashMap<>(change.changed());
-                sent.keySet().removeAll(change.invalidated());
-                signals.propertiesChanged(change.path(), change.iface(), sent, List.copyOf(change.invalidated()));
+                announce(refresh, before.get());
             }
         }
     }

@@ -26,17 +26,21 @@ public record TreeObject(ObjectKind kind, UUID uuid, String parent, SequencedMap
     }
 
     /**
-     * Returns a copy with some properties of one interface changed.
+     * Returns a copy with new values for some properties; properties of interfaces the object does
+     * not have are ignored.
      *
-     * @param iface   the interface
-     * @param changed new values
+     * @param updates the new values
      * @return the changed copy; this object is left as it is
      */
-    TreeObject withProperties(String iface, Map<String, Variant<?>> changed) {
-        SequencedMap<String, Map<String, Variant<?>>> copy = new LinkedHashMap<>(interfaces);
-        Map<String, Variant<?>> props = new LinkedHashMap<>(copy.getOrDefault(iface, Map.of()));
-        props.putAll(changed);
-        copy.put(iface, props);
+    TreeObject withProperties(java.util.List<TreeUpdate.PropertyUpdate> updates) {
+        SequencedMap<String, Map<String, Variant<?>>> copy = new LinkedHashMap<>();
+        interfaces.forEach((name, props) -> copy.put(name, new LinkedHashMap<>(props)));
+        for (TreeUpdate.PropertyUpdate update : updates) {
+            Map<String, Variant<?>> props = copy.get(update.iface());
+            if (props != null) {
+                props.put(update.name(), update.value());
+            }
+        }
         return new TreeObject(kind, uuid, parent, copy);
     }
 }

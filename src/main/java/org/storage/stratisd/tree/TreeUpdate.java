@@ -39,14 +39,40 @@ public sealed interface TreeUpdate {
     }
 
     /**
-     * Change property values of one interface; the tree handler emits {@code PropertiesChanged}.
+     * Store new property values of an object; the tree handler announces, one
+     * {@code PropertiesChanged} per property and interface in the order given, each value that
+     * differs from the stored one (or is forced) according to its {@link Emit}. Updates for a path
+     * not in the tree are ignored.
      *
-     * @param path        the object path
-     * @param iface       the interface
-     * @param changed     new values (sent in the signal and stored)
-     * @param invalidated names sent as invalidated (their stored values are in {@code changed} too)
+     * @param path       the object path
+     * @param properties the new values
      */
-    record ChangeProperties(String path, String iface, Map<String, Variant<?>> changed,
-                            List<String> invalidated) implements TreeUpdate {
+    record RefreshProperties(String path, List<PropertyUpdate> properties) implements TreeUpdate {
+        /** Copies the list. */
+        public RefreshProperties {
+            properties = List.copyOf(properties);
+        }
+    }
+
+    /**
+     * One property's new value and how a change of it is announced.
+     *
+     * @param iface the interface
+     * @param name  the property
+     * @param value its new value
+     * @param emit  how a change is announced
+     * @param force announce even if the value did not change
+     */
+    record PropertyUpdate(String iface, String name, Variant<?> value, Emit emit, boolean force) {
+    }
+
+    /** How a property change is announced. */
+    enum Emit {
+        /** {@code PropertiesChanged} with the new value. */
+        VALUE,
+        /** {@code PropertiesChanged} naming the property as invalidated. */
+        INVALIDATE,
+        /** Not announced (constant properties, or properties that never signal). */
+        NONE
     }
 }

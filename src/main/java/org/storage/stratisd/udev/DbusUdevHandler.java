@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.storage.stratisd.engine.DeviceEvent;
-import org.storage.stratisd.engine.Engine;
 import org.storage.stratisd.engine.PoolView;
 import org.storage.stratisd.engine.lock.EngineLock;
 import org.storage.stratisd.lifecycle.LongLivedTask;
@@ -28,7 +27,7 @@ public final class DbusUdevHandler extends LongLivedTask {
 
     private final UdevChannel udevChannel;
     private final DbusChannel dbusChannel;
-    private final Engine engine;
+    private final Function<List<DeviceEvent>, List<PoolView>> engineEvents;
     private final EngineLock engineLock;
     private final Function<PoolView, List<TreeUpdate>> registration;
     private final Duration wakeInterval;
@@ -38,19 +37,20 @@ public final class DbusUdevHandler extends LongLivedTask {
      *
      * @param udevChannel  events come from here
      * @param dbusChannel  registrations go here
-     * @param engine       processes the events
+     * @param engineEvents the engine's handling of a batch of events (pools it set up)
      * @param engineLock   held while the engine processes and while registrations are posted
      * @param registration the tree updates that publish one pool
      * @param supervisor   runs the thread and reports its failure
      * @param wakeInterval how often the loop checks whether it should stop
      */
-    public DbusUdevHandler(UdevChannel udevChannel, DbusChannel dbusChannel, Engine engine, EngineLock engineLock,
+    public DbusUdevHandler(UdevChannel udevChannel, DbusChannel dbusChannel,
+                           Function<List<DeviceEvent>, List<PoolView>> engineEvents, EngineLock engineLock,
                            Function<PoolView, List<TreeUpdate>> registration, TaskSupervisor supervisor,
                            Duration wakeInterval) {
         super("dbus-udev-handler", PHASE, supervisor);
         this.udevChannel = udevChannel;
         this.dbusChannel = dbusChannel;
-        this.engine = engine;
+        this.engineEvents = engineEvents;
         this.engineLock = engineLock;
         this.registration = registration;
         this.wakeInterval = wakeInterval;
@@ -86,7 +86,7 @@ public final class DbusUdevHandler extends LongLivedTask {
     CompletableFuture<Void> handle(List<DeviceEvent> batch) {
         try (EngineLock.Guard guard = engineLock.write()) {
             List<TreeUpdate> updates = new ArrayList<>();
-            for (PoolView pool : engine.handleDeviceEvents(batch)) {
+            for (PoolView pool : engineEvents.apply(batch)) {
                 updates.addAll(registration.apply(pool));
             }
             return updates.isEmpty() ? CompletableFuture.completedFuture(null) : dbusChannel.send(updates);

@@ -57,7 +57,7 @@ class DbusConnectionHandlerIT {
         DbusChannel channel = new DbusChannel();
         treeHandler = new DbusTreeHandler(channel, tree, new SignalEmitter(connection), supervisor);
         treeHandler.start();
-        InterfaceDefinition test = new InterfaceDefinition(IFACE, List.of(
+        InterfaceDefinition test = new InterfaceDefinition(IFACE, 0, List.of(
                 new Method("Boom", List.of(), List.of(new Arg("result", "s")), (call, args) -> {
                     throw new IllegalStateException("engine bug");
                 }),

@@ -186,8 +186,13 @@ class DbusApiIT {
             try (java.io.FileInputStream in = new java.io.FileInputStream("/dev/null")) {
                 org.freedesktop.dbus.FileDescriptor fd = org.freedesktop.dbus.FileDescriptor.fromJavaFileDescriptor(
                         in.getFD(), new org.storage.stratisd.dbus.InterceptingSocketProvider());
-                Message reply = client.call(ROOT, MANAGER_R9, "SetKey", "sh", "k", fd);
-                assertThat(reply).isInstanceOf(Error.class);
+                if (i % 2 == 0) {
+                    Message reply = client.call(ROOT, MANAGER_R9, "SetKey", "sh", "fd-key", fd);
+                    assertThat(reply).isNotInstanceOf(Error.class);
+                } else {
+                    Message reply = client.call(ROOT, MANAGER_R9, "NoSuchMethod", "sh", "x", fd);
+                    assertThat(reply).isInstanceOf(Error.class);
+                }
             }
         }
         long after;

@@ -12,11 +12,8 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.freedesktop.dbus.types.Variant;
 import org.junit.jupiter.api.Test;
-import org.storage.stratisd.engine.CreatePoolAction;
-import org.storage.stratisd.engine.CreatePoolRequest;
-import org.storage.stratisd.engine.DestroyPoolAction;
 import org.storage.stratisd.engine.DeviceEvent;
-import org.storage.stratisd.engine.Engine;
+import org.storage.stratisd.engine.IntegritySpec;
 import org.storage.stratisd.engine.PoolView;
 import org.storage.stratisd.engine.lock.EngineLock;
 import org.storage.stratisd.lifecycle.TaskSupervisor;
@@ -33,43 +30,17 @@ import org.storage.stratisd.tree.TreeUpdate;
  */
 class DbusUdevHandlerTest {
 
-    /** An engine that sets up one pool per "add" event it is shown; only what the handler uses. */
-    private static final class PoolPerAddEngine implements Engine {
+    /** Stands in for the engine: sets up one pool per "add" event it is shown, records each batch. */
+    private static final class PoolPerAddEngine {
         final List<List<DeviceEvent>> batches = new CopyOnWriteArrayList<>();
 
-        @Override
-        public List<PoolView> handleDeviceEvents(List<DeviceEvent> events) {
+        List<PoolView> handleDeviceEvents(List<DeviceEvent> events) {
             batches.add(events);
             return events.stream().filter(e -> e.action().equals("add"))
                     .map(e -> new PoolView(UUID.nameUUIDFromBytes(e.devnode().getBytes()), "pool-" + e.devnode().substring(5),
-                            false, "fully_operational", false, BigInteger.ONE, BigInteger.ZERO, BigInteger.ZERO,
-                            10, true, false, 2, List.of(), List.of()))
+                            Optional.empty(), Optional.empty(), "fully_operational", false, BigInteger.ONE, BigInteger.ZERO,
+                            BigInteger.ZERO, 10, true, false, 2, IntegritySpec.DEFAULT, List.of(), List.of()))
                     .toList();
-        }
-
-        @Override
-        public CreatePoolAction createPool(CreatePoolRequest request) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public DestroyPoolAction destroyPool(UUID pool) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<PoolView> pool(UUID pool) {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<PoolView> pools() {
-            return List.of();
-        }
-
-        @Override
-        public String version() {
-            return "test";
         }
     }
 
@@ -93,7 +64,7 @@ class DbusUdevHandlerTest {
     private final DbusTree tree = new DbusTree();
     private final TaskSupervisor supervisor = new TaskSupervisor(e -> { });
     private final DbusTreeHandler treeHandler = new DbusTreeHandler(dbusChannel, tree, NO_SIGNALS, supervisor);
-    private final DbusUdevHandler handler = new DbusUdevHandler(udevChannel, dbusChannel, engine, new EngineLock(),
+    private final DbusUdevHandler handler = new DbusUdevHandler(udevChannel, dbusChannel, engine::handleDeviceEvents, new EngineLock(),
             pool -> List.of(new TreeUpdate.AddObject("/p/" + pool.name(), ObjectKind.POOL, pool.uuid(), "", new LinkedHashMap<>())),
             supervisor, java.time.Duration.ofMillis(50));
 

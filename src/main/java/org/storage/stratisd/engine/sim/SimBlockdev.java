@@ -15,6 +15,7 @@ final class SimBlockdev {
     private final String devnode;
     private final Tier tier;
     private final long initializationTime;
+    private Optional<String> userInfo = Optional.empty();
 
     SimBlockdev(UUID uuid, String devnode, Tier tier, long initializationTime) {
         this.uuid = uuid;
@@ -23,11 +24,23 @@ final class SimBlockdev {
         this.initializationTime = initializationTime;
     }
 
+    UUID uuid() {
+        return uuid;
+    }
+
     String devnode() {
         return devnode;
     }
 
+    Optional<String> userInfo() {
+        return userInfo;
+    }
+
+    void setUserInfo(Optional<String> value) {
+        userInfo = value;
+    }
+
     BlockdevView view() {
-        return new BlockdevView(uuid, devnode, devnode, tier, initializationTime, SIZE_BYTES, Optional.empty());
+        return new BlockdevView(uuid, devnode, devnode, tier, initializationTime, SIZE_BYTES, userInfo);
     }
 }

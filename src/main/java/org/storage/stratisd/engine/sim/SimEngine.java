@@ -1,8 +1,11 @@
 package org.storage.stratisd.engine.sim;
 
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -12,35 +15,57 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.storage.stratisd.engine.Actions.Change;
+import org.storage.stratisd.engine.Actions.DestroyFilesystemsAction;
+import org.storage.stratisd.engine.Actions.RenameAction;
+import org.storage.stratisd.engine.Actions.SetKeyAction;
+import org.storage.stratisd.engine.Actions.SnapshotAction;
+import org.storage.stratisd.engine.Actions.StartPoolAction;
+import org.storage.stratisd.engine.Actions.StopPoolAction;
+import org.storage.stratisd.engine.BlockdevView;
 import org.storage.stratisd.engine.CreatePoolAction;
 import org.storage.stratisd.engine.CreatePoolRequest;
 import org.storage.stratisd.engine.DestroyPoolAction;
 import org.storage.stratisd.engine.DeviceEvent;
+import org.storage.stratisd.engine.Encryption;
+import org.storage.stratisd.engine.EncryptionRequest;
 import org.storage.stratisd.engine.Engine;
 import org.storage.stratisd.engine.EngineException;
+import org.storage.stratisd.engine.FilesystemSpec;
+import org.storage.stratisd.engine.FilesystemView;
+import org.storage.stratisd.engine.IntegritySpec;
 import org.storage.stratisd.engine.NameValidation;
+import org.storage.stratisd.engine.PoolId;
 import org.storage.stratisd.engine.PoolView;
+import org.storage.stratisd.engine.StoppedPoolView;
 import org.storage.stratisd.engine.Tier;
+import org.storage.stratisd.engine.TokenSlots;
+import org.storage.stratisd.json.Json;
 
 /**
  * The in-memory simulator engine ({@code --sim}): nothing touches a device, nothing survives a
- * restart. Semantics and messages follow the simulator chapter of the API specification.
+ * restart. Semantics and messages follow the simulator chapter of the API specification, minus the
+ * upstream defects it lists (a stopped pool is not started over a running pool of the same name;
+ * pool renames validate the new name; token slots are chosen deterministically, smallest first).
  *
  * <p>Not thread-safe by itself: every call is made under the engine lock (see {@link Engine}).
  * The optional per-operation delay makes mutations slow on purpose, so that tests and benchmarks
- * can keep calls in flight; it is spent while the caller holds the lock, as a slow real
- * operation would be.
+ * can keep calls in flight; it is spent while the caller holds the lock, as a slow real operation
+ * would be.
  */
 public final class SimEngine implements Engine {
 
     private static final String VERSION = "3.9.2";
     private static final long JOURNAL_ALIGNMENT = 4096;
+    private static final int MAX_KEY_BYTES = 64;
 
     private final Clock clock;
     private final Duration operationDelay;
-    /** Running pools in creation order, by UUID. Guarded by the engine lock. */
+    /** Running pools in creation order. Guarded by the engine lock. */
     private final Map<UUID, SimPool> pools = new LinkedHashMap<>();
-    /** The simulated keyring: key description to key bytes. Guarded by the engine lock. */
+    /** Stopped pools, with their whole state. Guarded by the engine lock. */
+    private final Map<UUID, SimPool> stopped = new LinkedHashMap<>();
+    /** The simulated keyring. Guarded by the engine lock. */
     private final Map<String, byte[]> keyring = new HashMap<>();
 
     /**
@@ -54,6 +79,8 @@ public final class SimEngine implements Engine {
         this.operationDelay = operationDelay;
     }
 
+    // ---- pools
+
     @Override
     public CreatePoolAction createPool(CreatePoolRequest request) throws EngineException {
         simulateWork();
@@ -64,10 +91,12 @@ public final class SimEngine implements Engine {
             throw new EngineException("specified integrity journal size " + Long.toUnsignedString(journal.get())
                     + " bytes is not a multiple of 4096");
         }
-        checkKeys(request.keyDescriptions());
+        Optional<Encryption> encryption = request.encryption().isEncrypted()
+                ? Optional.of(TokenSlots.fromRequest(request.encryption(), keyring::containsKey))
+                : Optional.empty();
 
         Set<String> requested = new LinkedHashSet<>(request.devices());
-        Optional<SimPool> existing = pools.values().stream().filter(p -> p.name().equals(request.name())).findFirst();
+        Optional<SimPool> existing = byName(pools, request.name());
         if (existing.isPresent()) {
             Set<String> current = existing.get().dataDevnodes();
             if (current.equals(requested)) {
@@ -79,12 +108,16 @@ public final class SimEngine implements Engine {
             throw new EngineException("At least one blockdev is required to create a pool.");
         }
 
-        long now = clock.instant().getEpochSecond();
+        long now = now();
         List<SimBlockdev> devs = new ArrayList<>();
         for (String path : requested) {
             devs.add(new SimBlockdev(UUID.randomUUID(), path, Tier.DATA, now));
         }
-        SimPool pool = new SimPool(UUID.randomUUID(), request.name(), !request.keyDescriptions().isEmpty(), devs);
+        IntegritySpec integrity = new IntegritySpec(
+                request.tagSpec().orElse(IntegritySpec.DEFAULT.tagSpec()),
+                journal.orElse(IntegritySpec.DEFAULT.journalSizeBytes()),
+                request.allocateSuperblock().orElse(IntegritySpec.DEFAULT.allocateSuperblock()));
+        SimPool pool = new SimPool(UUID.randomUUID(), request.name(), encryption, integrity, devs, new SimPoolFilesystems(clock));
         pools.put(pool.uuid(), pool);
         return new CreatePoolAction.Created(pool.view());
     }
@@ -96,11 +129,69 @@ public final class SimEngine implements Engine {
         if (pool == null) {
             return new DestroyPoolAction.Identity();
         }
-        if (pool.hasFilesystems()) {
+        if (!pool.filesystems().isEmpty()) {
             throw new EngineException("filesystems remaining on pool");
         }
         pools.remove(uuid);
         return new DestroyPoolAction.Deleted(uuid);
+    }
+
+    @Override
+    public RenameAction renamePool(UUID uuid, String newName) throws EngineException {
+        simulateWork();
+        NameValidation.checkName(newName);
+        SimPool pool = pools.get(uuid);
+        if (pool == null) {
+            return new RenameAction.NoSource();
+        }
+        if (pool.name().equals(newName)) {
+            return new RenameAction.Identity();
+        }
+        if (byName(pools, newName).isPresent()) {
+            throw new EngineException("Entry with name " + newName + " already exists");
+        }
+        pool.rename(newName);
+        return new RenameAction.Renamed();
+    }
+
+    @Override
+    public void setFsLimit(UUID pool, long limit) throws EngineException {
+        running(pool).setFsLimit(limit);
+    }
+
+    @Override
+    public void setOverprovisioning(UUID pool, boolean allowed) throws EngineException {
+        running(pool).setOverprovisioning(allowed);
+    }
+
+    @Override
+    public List<BlockdevView> addDataDevices(UUID pool, List<String> devices) throws EngineException {
+        simulateWork();
+        return running(pool).addDataDevices(devices, now());
+    }
+
+    @Override
+    public List<BlockdevView> initCache(UUID pool, List<String> devices, boolean allowEncrypted) throws EngineException {
+        simulateWork();
+        return running(pool).initCache(devices, allowEncrypted, now());
+    }
+
+    @Override
+    public List<BlockdevView> addCacheDevices(UUID pool, List<String> devices) throws EngineException {
+        simulateWork();
+        return running(pool).addCacheDevices(devices, now());
+    }
+
+    /** Simulated devices never grow. */
+    @Override
+    public boolean growPhysicalDevice(UUID pool, UUID device) throws EngineException {
+        running(pool);
+        return false;
+    }
+
+    @Override
+    public RenameAction setUserInfo(UUID pool, UUID device, Optional<String> userInfo) throws EngineException {
+        return running(pool).setUserInfo(device, userInfo);
     }
 
     @Override
@@ -111,6 +202,229 @@ public final class SimEngine implements Engine {
     @Override
     public List<PoolView> pools() {
         return pools.values().stream().map(SimPool::view).toList();
+    }
+
+    // ---- stopping and starting
+
+    @Override
+    public StopPoolAction stopPool(PoolId id) throws EngineException {
+        simulateWork();
+        if (find(stopped, id).isPresent()) {
+            return new StopPoolAction.Identity();
+        }
+        SimPool pool = find(pools, id).orElseThrow(
+                () -> new EngineException("Pool with ID " + id + " was not found and cannot be stopped"));
+        pools.remove(pool.uuid());
+        stopped.put(pool.uuid(), pool);
+        return new StopPoolAction.Stopped(pool.uuid(), pool.encryption().isPresent());
+    }
+
+    @Override
+    public StartPoolAction startPool(PoolId id, Optional<Optional<Long>> unlockMethod, boolean passphraseGiven,
+                                     boolean removeCache) throws EngineException {
+        simulateWork();
+        Optional<SimPool> runningPool = find(pools, id);
+        if (runningPool.isPresent()) {
+            checkUnlockArguments(runningPool.get(), unlockMethod, passphraseGiven, false);
+            return new StartPoolAction.Identity();
+        }
+        SimPool pool = find(stopped, id).orElseThrow(() -> new EngineException(switch (id) {
+            case PoolId.ByName byName -> "Pool with name " + byName.name() + " was not found and cannot be started";
+            case PoolId.ByUuid byUuid -> "Pool with UUID " + byUuid.uuid() + " was not found and cannot be started";
+        }));
+        checkUnlockArguments(pool, unlockMethod, passphraseGiven, true);
+        Optional<SimPool> sameName = byName(pools, pool.name());
+        if (sameName.isPresent()) {
+            throw new EngineException("There is a pool name conflict. The devices currently being processed have been identified"
+                    + " as belonging to the pool with UUID " + pool.uuid() + " and name " + pool.name()
+                    + ", but a pool with the same name and UUID " + sameName.get().uuid() + " is already active");
+        }
+        if (removeCache) {
+            pool.removeCache();
+        }
+        stopped.remove(pool.uuid());
+        pools.put(pool.uuid(), pool);
+        return new StartPoolAction.Started(pool.view());
+    }
+
+    @Override
+    public List<StoppedPoolView> stoppedPools() {
+        return stopped.values().stream().map(SimPool::stoppedView).toList();
+    }
+
+    // ---- filesystems
+
+    @Override
+    public List<FilesystemView> createFilesystems(UUID pool, List<FilesystemSpec> specs) throws EngineException {
+        simulateWork();
+        SimPool p = running(pool);
+        return p.filesystems().create(specs, p.fsLimit()).stream().map(f -> f.view(p.name())).toList();
+    }
+
+    @Override
+    public DestroyFilesystemsAction destroyFilesystems(UUID pool, Set<UUID> filesystems) throws EngineException {
+        simulateWork();
+        return running(pool).filesystems().destroy(filesystems);
+    }
+
+    @Override
+    public SnapshotAction snapshotFilesystem(UUID pool, UUID origin, String name) throws EngineException {
+        simulateWork();
+        SimPool p = running(pool);
+        return p.filesystems().snapshot(origin, name, p.fsLimit())
+                .<SnapshotAction>map(f -> new SnapshotAction.Created(f.view(p.name())))
+                .orElseGet(SnapshotAction.Identity::new);
+    }
+
+    @Override
+    public RenameAction renameFilesystem(UUID pool, UUID filesystem, String newName) throws EngineException {
+        simulateWork();
+        return running(pool).filesystems().rename(filesystem, newName);
+    }
+
+    @Override
+    public Change setSizeLimit(UUID pool, UUID filesystem, Optional<BigInteger> limitBytes) throws EngineException {
+        return running(pool).filesystems().setSizeLimit(filesystem, limitBytes);
+    }
+
+    @Override
+    public Change setMergeScheduled(UUID pool, UUID filesystem, boolean scheduled) throws EngineException {
+        return running(pool).filesystems().setMergeScheduled(filesystem, scheduled);
+    }
+
+    // ---- encryption
+
+    @Override
+    public boolean bindKeyring(UUID pool, String description, Optional<Long> slot, boolean legacy) throws EngineException {
+        SimPool p = running(pool);
+        TokenSlots slots = slotsOf(p);
+        boolean changed = slots.bindKeyring(description, slot, legacy);
+        p.setEncryption(Optional.of(slots.result()));
+        return changed;
+    }
+
+    @Override
+    public boolean bindClevis(UUID pool, String pin, String config, Optional<Long> slot, boolean legacy) throws EngineException {
+        SimPool p = running(pool);
+        TokenSlots slots = slotsOf(p);
+        boolean changed = slots.bindClevis(pin, config, slot, legacy);
+        p.setEncryption(Optional.of(slots.result()));
+        return changed;
+    }
+
+    @Override
+    public boolean unbindKeyring(UUID pool, Optional<Long> slot) throws EngineException {
+        SimPool p = running(pool);
+        TokenSlots slots = slotsOf(p);
+        boolean changed = slots.unbindKeyring(slot);
+        p.setEncryption(Optional.of(slots.result()));
+        return changed;
+    }
+
+    @Override
+    public boolean unbindClevis(UUID pool, Optional<Long> slot) throws EngineException {
+        SimPool p = running(pool);
+        TokenSlots slots = slotsOf(p);
+        boolean changed = slots.unbindClevis(slot);
+        p.setEncryption(Optional.of(slots.result()));
+        return changed;
+    }
+
+    @Override
+    public boolean rebindKeyring(UUID pool, String description, Optional<Long> slot) throws EngineException {
+        SimPool p = running(pool);
+        TokenSlots slots = slotsOf(p);
+        boolean changed = slots.rebindKeyring(description, slot);
+        p.setEncryption(Optional.of(slots.result()));
+        return changed;
+    }
+
+    @Override
+    public void rebindClevis(UUID pool, Optional<Long> slot) throws EngineException {
+        slotsOf(running(pool)).rebindClevis(slot);
+    }
+
+    @Override
+    public boolean encryptPool(UUID pool, EncryptionRequest request) throws EngineException {
+        simulateWork();
+        SimPool p = running(pool);
+        if (p.encryption().isPresent()) {
+            return false;
+        }
+        p.setEncryption(Optional.of(TokenSlots.fromRequest(request, null)));
+        return true;
+    }
+
+    @Override
+    public void reencryptPool(UUID pool) throws EngineException {
+        simulateWork();
+        SimPool p = running(pool);
+        if (p.encryption().isEmpty()) {
+            throw new EngineException("Cannot reencrypt unencrypted pool");
+        }
+        p.setLastReencrypted(Optional.of(clock.instant().truncatedTo(ChronoUnit.SECONDS)));
+    }
+
+    @Override
+    public boolean decryptPool(UUID pool) throws EngineException {
+        simulateWork();
+        SimPool p = running(pool);
+        if (p.encryption().isEmpty()) {
+            return false;
+        }
+        p.setEncryption(Optional.empty());
+        p.setLastReencrypted(Optional.empty());
+        return true;
+    }
+
+    // ---- keys
+
+    @Override
+    public SetKeyAction setKey(String description, byte[] key) throws EngineException {
+        if (key.length > MAX_KEY_BYTES) {
+            throw new EngineException("Provided key exceeded maximum allow length of " + MAX_KEY_BYTES + " bytes");
+        }
+        byte[] old = keyring.put(description, key.clone());
+        if (old == null) {
+            return SetKeyAction.CREATED;
+        }
+        return Arrays.equals(old, key) ? SetKeyAction.IDENTITY : SetKeyAction.VALUE_CHANGED;
+    }
+
+    @Override
+    public boolean unsetKey(String description) {
+        return keyring.remove(description) != null;
+    }
+
+    @Override
+    public List<String> listKeys() {
+        return List.copyOf(new TreeSet<>(keyring.keySet()));
+    }
+
+    // ---- metadata and reports
+
+    @Override
+    public String poolMetadata(UUID pool, boolean current) throws EngineException {
+        return Json.write(running(pool).metadata(current));
+    }
+
+    @Override
+    public String filesystemMetadata(UUID pool, Optional<String> filesystem, boolean current) throws EngineException {
+        return Json.write(running(pool).filesystemMetadata(filesystem));
+    }
+
+    @Override
+    public String engineStateReport() {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("pools", pools.values().stream().map(SimPool::report).toList());
+        report.put("stopped_pools", stopped.values().stream().map(SimPool::report).toList());
+        report.put("partially_constructed_pools", List.of());
+        return Json.write(report);
+    }
+
+    @Override
+    public String stoppedPoolsReport() {
+        return Json.write(Map.of("stopped_pools", stopped.values().stream().map(SimPool::report).toList()));
     }
 
     /** The simulator ignores device events, as upstream's does. */
@@ -124,26 +438,48 @@ public final class SimEngine implements Engine {
         return VERSION;
     }
 
-    private void checkKeys(List<CreatePoolRequest.KeyBinding> bindings) throws EngineException {
-        Set<Long> slots = new TreeSet<>();
-        long nextFree = 0;
-        for (CreatePoolRequest.KeyBinding binding : bindings) {
-            if (!keyring.containsKey(binding.description())) {
-                throw new EngineException("Key " + binding.description() + " was not found in the keyring");
-            }
-            long slot;
-            if (binding.tokenSlot().isPresent()) {
-                slot = binding.tokenSlot().get();
-            } else {
-                while (slots.contains(nextFree)) {
-                    nextFree++;
-                }
-                slot = nextFree;
-            }
-            if (!slots.add(slot)) {
-                throw new EngineException("Token slot " + slot + " already occupied");
-            }
+    // ---- helpers
+
+    private SimPool running(UUID uuid) throws EngineException {
+        SimPool pool = pools.get(uuid);
+        if (pool == null) {
+            throw new EngineException("No pool associated with uuid " + uuid);
         }
+        return pool;
+    }
+
+    private static TokenSlots slotsOf(SimPool pool) throws EngineException {
+        return new TokenSlots(pool.encryption().orElseThrow(
+                () -> new EngineException("Requested pool does not appear to be encrypted")));
+    }
+
+    private static void checkUnlockArguments(SimPool pool, Optional<Optional<Long>> unlockMethod, boolean passphraseGiven,
+                                             boolean starting) throws EngineException {
+        boolean encrypted = pool.encryption().isPresent();
+        if (!encrypted && unlockMethod.isPresent()) {
+            throw new EngineException("Pool with UUID " + pool.uuid() + " is not encrypted but an unlock method was provided");
+        }
+        if (!encrypted && passphraseGiven) {
+            throw new EngineException("Pool with UUID " + pool.uuid() + " is not encrypted but a passphrase was provided");
+        }
+        if (starting && encrypted && unlockMethod.isEmpty()) {
+            throw new EngineException("Pool with UUID " + pool.uuid() + " is encrypted but no unlock method was provided");
+        }
+    }
+
+    private static Optional<SimPool> byName(Map<UUID, SimPool> table, String name) {
+        return table.values().stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    private static Optional<SimPool> find(Map<UUID, SimPool> table, PoolId id) {
+        return switch (id) {
+            case PoolId.ByName byName -> byName(table, byName.name());
+            case PoolId.ByUuid byUuid -> Optional.ofNullable(table.get(byUuid.uuid()));
+        };
+    }
+
+    private long now() {
+        return clock.instant().getEpochSecond();
     }
 
     private static String differenceMessage(String name, Set<String> requested, Set<String> current) {

@@ -1,17 +1,31 @@
 package org.storage.stratisd.engine.sim;
 
 import java.math.BigInteger;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
-import org.storage.stratisd.engine.FilesystemView;
+import java.util.stream.Stream;
+import org.storage.stratisd.engine.Actions.RenameAction;
+import org.storage.stratisd.engine.BlockdevView;
+import org.storage.stratisd.engine.Encryption;
+import org.storage.stratisd.engine.EngineException;
+import org.storage.stratisd.engine.IntegritySpec;
+import org.storage.stratisd.engine.NameValidation;
 import org.storage.stratisd.engine.PoolView;
+import org.storage.stratisd.engine.StoppedPoolView;
+import org.storage.stratisd.engine.Tier;
 
 /**
- * A simulated pool. Mutable; guarded, like the whole simulator, by the engine lock its callers
- * hold.
+ * A simulated pool: its devices, cache, filesystems, settings and encryption. Mutable; guarded,
+ * like the whole simulator, by the engine lock its callers hold. Every operation checks everything
+ * before it changes anything.
  */
 final class SimPool {
 
@@ -23,16 +37,24 @@ final class SimPool {
     static final long METADATA_VERSION = 2;
 
     private final UUID uuid;
-    private final String name;
-    private final boolean encrypted;
-    private final List<SimBlockdev> dataDevs;
-    private final List<FilesystemView> filesystems = new ArrayList<>();
+    private final IntegritySpec integrity;
+    private final List<SimBlockdev> dataDevs = new ArrayList<>();
+    private final List<SimBlockdev> cacheDevs = new ArrayList<>();
+    private final SimPoolFilesystems filesystems;
+    private String name;
+    private Optional<Encryption> encryption;
+    private Optional<Instant> lastReencrypted = Optional.empty();
+    private long fsLimit = INITIAL_FS_LIMIT;
+    private boolean overprovisioning = true;
 
-    SimPool(UUID uuid, String name, boolean encrypted, List<SimBlockdev> dataDevs) {
+    SimPool(UUID uuid, String name, Optional<Encryption> encryption, IntegritySpec integrity,
+            List<SimBlockdev> dataDevs, SimPoolFilesystems filesystems) {
         this.uuid = uuid;
         this.name = name;
-        this.encrypted = encrypted;
-        this.dataDevs = List.copyOf(dataDevs);
+        this.encryption = encryption;
+        this.integrity = integrity;
+        this.dataDevs.addAll(dataDevs);
+        this.filesystems = filesystems;
     }
 
     UUID uuid() {
@@ -43,8 +65,39 @@ final class SimPool {
         return name;
     }
 
-    boolean hasFilesystems() {
-        return !filesystems.isEmpty();
+    void rename(String newName) {
+        name = newName;
+    }
+
+    SimPoolFilesystems filesystems() {
+        return filesystems;
+    }
+
+    long fsLimit() {
+        return fsLimit;
+    }
+
+    void setFsLimit(long limit) throws EngineException {
+        if (limit <= fsLimit) {
+            throw new EngineException("New filesystem limit must be greater than old limit");
+        }
+        fsLimit = limit;
+    }
+
+    void setOverprovisioning(boolean allowed) {
+        overprovisioning = allowed;
+    }
+
+    Optional<Encryption> encryption() {
+        return encryption;
+    }
+
+    void setEncryption(Optional<Encryption> value) {
+        encryption = value;
+    }
+
+    void setLastReencrypted(Optional<Instant> value) {
+        lastReencrypted = value;
     }
 
     Set<String> dataDevnodes() {
@@ -53,9 +106,198 @@ final class SimPool {
         return paths;
     }
 
+    List<BlockdevView> addDataDevices(List<String> paths, long now) throws EngineException {
+        NameValidation.checkAbsolute(paths);
+        Set<String> requested = new LinkedHashSet<>(paths);
+        Set<String> inCache = devnodes(cacheDevs);
+        List<String> clash = requested.stream().filter(inCache::contains).toList();
+        if (!clash.isEmpty()) {
+            throw new EngineException("Devices " + String.join(", ", clash) + " are already in use in the cache tier of pool with UUID "
+                    + uuid + " and name " + name);
+        }
+        return add(dataDevs, requested, Tier.DATA, now);
+    }
+
+    List<BlockdevView> addCacheDevices(List<String> paths, long now) throws EngineException {
+        NameValidation.checkAbsolute(paths);
+        if (cacheDevs.isEmpty()) {
+            throw new EngineException("The cache has not been initialized; you must use init_cache first to initialize the cache.");
+        }
+        Set<String> requested = new LinkedHashSet<>(paths);
+        Set<String> inData = devnodes(dataDevs);
+        List<String> clash = requested.stream().filter(inData::contains).toList();
+        if (!clash.isEmpty()) {
+            throw new EngineException("Devices " + String.join(", ", clash) + " are already in the data tier of pool with UUID "
+                    + uuid + " and name " + name);
+        }
+        return add(cacheDevs, requested, Tier.CACHE, now);
+    }
+
+    List<BlockdevView> initCache(List<String> paths, boolean allowEncrypted, long now) throws EngineException {
+        NameValidation.checkAbsolute(paths);
+        if (encryption.isPresent() && !allowEncrypted) {
+            throw new EngineException("Use of a cache is not supported with an encrypted pool");
+        }
+        if (cacheDevs.isEmpty()) {
+            if (paths.isEmpty()) {
+                throw new EngineException("At least one blockdev path is required to initialize a cache.");
+            }
+            List<BlockdevView> added = new ArrayList<>();
+            for (String path : paths) {
+                SimBlockdev dev = new SimBlockdev(UUID.randomUUID(), path, Tier.CACHE, now);
+                cacheDevs.add(dev);
+                added.add(dev.view());
+            }
+            return added;
+        }
+        Set<String> existing = devnodes(cacheDevs);
+        Set<String> requested = new TreeSet<>(paths);
+        if (existing.equals(requested)) {
+            return List.of();
+        }
+        Set<String> missing = new TreeSet<>(existing);
+        missing.removeAll(requested);
+        Set<String> extra = new TreeSet<>(requested);
+        extra.removeAll(existing);
+        StringBuilder message = new StringBuilder("The input requests initialization of a cache with different block devices"
+                + " from the block devices in the existing cache");
+        if (!missing.isEmpty()) {
+            message.append(missing.size() == 1
+                    ? "; the existing cache contains the block device " + missing.iterator().next() + " which the input did not include"
+                    : "; the existing cache contains the block devices " + String.join(", ", missing) + " which the input did not include");
+        }
+        if (!extra.isEmpty()) {
+            message.append(extra.size() == 1
+                    ? "; the input requested block device " + extra.iterator().next() + " which does not exist in the already initialized cache"
+                    : "; the input requested block devices " + String.join(", ", extra)
+                            + " which do not exist in the already initialized cache");
+        }
+        message.append(" ; to resolve this error, the block devices requested in the input should be the same as the block"
+                + " devices in the existing cache.");
+        throw new EngineException(message.toString());
+    }
+
+    void removeCache() {
+        cacheDevs.clear();
+    }
+
+    RenameAction setUserInfo(UUID device, Optional<String> userInfo) throws EngineException {
+        if (userInfo.isPresent()) {
+            NameValidation.checkName(userInfo.get());
+        }
+        Optional<SimBlockdev> dev = Stream.concat(dataDevs.stream(), cacheDevs.stream()).filter(d -> d.uuid().equals(device)).findFirst();
+        if (dev.isEmpty()) {
+            return new RenameAction.NoSource();
+        }
+        if (dev.get().userInfo().equals(userInfo)) {
+            return new RenameAction.Identity();
+        }
+        dev.get().setUserInfo(userInfo);
+        return new RenameAction.Renamed();
+    }
+
     PoolView view() {
-        return new PoolView(uuid, name, encrypted, "fully_operational", false,
-                TOTAL_PHYSICAL_SIZE, BigInteger.ZERO, ALLOCATED_SIZE, INITIAL_FS_LIMIT, true, false,
-                METADATA_VERSION, filesystems, dataDevs.stream().map(SimBlockdev::view).toList());
+        return new PoolView(uuid, name, encryption, lastReencrypted, "fully_operational", !cacheDevs.isEmpty(),
+                TOTAL_PHYSICAL_SIZE, BigInteger.ZERO, ALLOCATED_SIZE, fsLimit, overprovisioning, false,
+                METADATA_VERSION, integrity,
+                filesystems.all().stream().map(f -> f.view(name)).toList(),
+                Stream.concat(dataDevs.stream(), cacheDevs.stream()).map(SimBlockdev::view).toList());
+    }
+
+    StoppedPoolView stoppedView() {
+        return new StoppedPoolView(uuid, Optional.of(name),
+                Stream.concat(dataDevs.stream(), cacheDevs.stream()).map(SimBlockdev::view).toList(),
+                encryption, Optional.of(METADATA_VERSION));
+    }
+
+    /** The pool-level metadata; the last-written copy carries a placeholder name, as upstream's sim. */
+    Map<String, Object> metadata(boolean current) {
+        Map<String, Object> integritySpec = new LinkedHashMap<>();
+        integritySpec.put("tag_spec", integrity.tagSpec());
+        integritySpec.put("journal_size", integrity.journalSizeBytes() / 512);
+        integritySpec.put("block_size", IntegritySpec.BLOCK_SIZE);
+        integritySpec.put("allocate_superblock", integrity.allocateSuperblock());
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", current ? name : "<name>");
+        json.put("fs_limit", fsLimit);
+        json.put("enable_overprov", overprovisioning);
+        json.put("integrity_spec", integritySpec);
+        return json;
+    }
+
+    Map<String, Object> filesystemMetadata(Optional<String> only) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        for (SimFilesystem fs : filesystems.all()) {
+            if (only.isPresent() && !only.get().equals(fs.name())) {
+                continue;
+            }
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", fs.name());
+            entry.put("uuid", fs.uuid().toString());
+            entry.put("size", fs.sizeSectors());
+            entry.put("created", fs.created().getEpochSecond());
+            fs.sizeLimitSectors().ifPresent(l -> entry.put("fs_size_limit", l));
+            fs.origin().ifPresent(o -> entry.put("origin", o.toString()));
+            entry.put("merge", fs.mergeScheduled());
+            json.put(fs.uuid().toString(), entry);
+        }
+        return json;
+    }
+
+    /** This pool in the engine state report's form. */
+    Map<String, Object> report() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("pool_uuid", uuid.toString());
+        json.put("name", name);
+        json.put("available_actions", "fully_operational");
+        json.put("fs_limit", fsLimit);
+        List<Object> fss = new ArrayList<>();
+        for (SimFilesystem fs : filesystems.all()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", fs.name());
+            entry.put("uuid", fs.uuid().toString());
+            entry.put("size", fs.sizeSectors() + " sectors");
+            entry.put("used", fs.sizeSectors().multiply(SimFilesystem.SECTOR).shiftRight(1) + " bytes");
+            entry.put("size_limit", fs.sizeLimitSectors().map(l -> l + " sectors").orElse("Not set"));
+            entry.put("origin", fs.origin().map(UUID::toString).orElse("Not set"));
+            fss.add(entry);
+        }
+        json.put("filesystems", fss);
+        Map<String, Object> blockdevs = new LinkedHashMap<>();
+        blockdevs.put("datadevs", deviceReport(dataDevs));
+        blockdevs.put("cachedevs", deviceReport(cacheDevs));
+        json.put("blockdevs", blockdevs);
+        return json;
+    }
+
+    private static List<Object> deviceReport(List<SimBlockdev> devs) {
+        List<Object> list = new ArrayList<>();
+        for (SimBlockdev dev : devs) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("uuid", dev.uuid().toString());
+            entry.put("path", dev.devnode());
+            entry.put("size", SimBlockdev.SIZE_BYTES.divide(SimFilesystem.SECTOR) + " sectors");
+            list.add(entry);
+        }
+        return list;
+    }
+
+    private static List<BlockdevView> add(List<SimBlockdev> tier, Set<String> requested, Tier kind, long now) {
+        Set<String> present = devnodes(tier);
+        List<BlockdevView> added = new ArrayList<>();
+        for (String path : requested) {
+            if (!present.contains(path)) {
+                SimBlockdev dev = new SimBlockdev(UUID.randomUUID(), path, kind, now);
+                tier.add(dev);
+                added.add(dev.view());
+            }
+        }
+        return added;
+    }
+
+    private static Set<String> devnodes(List<SimBlockdev> devs) {
+        Set<String> paths = new LinkedHashSet<>();
+        devs.forEach(d -> paths.add(d.devnode()));
+        return paths;
     }
 }

@@ -16,7 +16,9 @@ import org.storage.stratisd.engine.BlockdevView;
 import org.storage.stratisd.engine.CreatePoolAction;
 import org.storage.stratisd.engine.CreatePoolRequest;
 import org.storage.stratisd.engine.DestroyPoolAction;
+import org.storage.stratisd.engine.EncryptionRequest;
 import org.storage.stratisd.engine.EngineException;
+import org.storage.stratisd.engine.TokenBinding;
 import org.storage.stratisd.engine.PoolView;
 import org.storage.stratisd.engine.Tier;
 
@@ -26,7 +28,15 @@ class SimEngineTest {
             Clock.fixed(Instant.parse("2026-07-16T19:56:12.345Z"), ZoneOffset.UTC), Duration.ZERO);
 
     private static CreatePoolRequest request(String name, String... devices) {
-        return new CreatePoolRequest(name, List.of(devices), List.of(), Optional.empty());
+        return CreatePoolRequest.plain(name, List.of(devices));
+    }
+
+    private static CreatePoolRequest withJournal(String name, List<String> devices, EncryptionRequest encryption, long journal) {
+        return new CreatePoolRequest(name, devices, encryption, Optional.of(journal), Optional.empty(), Optional.empty());
+    }
+
+    private static EncryptionRequest keyK1() {
+        return new EncryptionRequest(List.of(new EncryptionRequest.Requested(Optional.empty(), new TokenBinding.Key("k1"))));
     }
 
     private PoolView created(CreatePoolRequest request) throws EngineException {
@@ -78,13 +88,12 @@ class SimEngineTest {
     @Test
     void checksNameBeforePathsBeforeJournalBeforeKeysBeforeDevices() {
         assertThatThrownBy(() -> engine.createPool(request("", "sdb"))).hasMessage("Provided string is empty: ");
-        assertThatThrownBy(() -> engine.createPool(new CreatePoolRequest("p", List.of("sdb"), List.of(), Optional.of(100L))))
+        assertThatThrownBy(() -> engine.createPool(withJournal("p", List.of("sdb"), EncryptionRequest.NONE, 100L)))
                 .hasMessage("Paths{sdb} are not absolute");
-        assertThatThrownBy(() -> engine.createPool(new CreatePoolRequest("p", List.of("/d"),
-                List.of(new CreatePoolRequest.KeyBinding(Optional.empty(), "k1")), Optional.of(100L))))
+        assertThatThrownBy(() -> engine.createPool(withJournal("p", List.of("/d"), keyK1(), 100L)))
                 .hasMessage("specified integrity journal size 100 bytes is not a multiple of 4096");
-        assertThatThrownBy(() -> engine.createPool(new CreatePoolRequest("p", List.of(),
-                List.of(new CreatePoolRequest.KeyBinding(Optional.empty(), "k1")), Optional.empty())))
+        assertThatThrownBy(() -> engine.createPool(new CreatePoolRequest("p", List.of(), keyK1(),
+                Optional.empty(), Optional.empty(), Optional.empty())))
                 .hasMessage("Key k1 was not found in the keyring");
         assertThatThrownBy(() -> engine.createPool(request("p")))
                 .hasMessage("At least one blockdev is required to create a pool.");

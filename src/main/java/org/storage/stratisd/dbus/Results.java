@@ -1,0 +1,50 @@
+package org.storage.stratisd.dbus;
+
+import java.util.List;
+import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.types.UInt16;
+
+/** The {@code (payload, return_code, return_string)} convention of every Stratis method. */
+final class Results {
+
+    static final String OK = "Ok";
+
+    private Results() {
+    }
+
+    /**
+     * A successful reply.
+     *
+     * @param payload the payload
+     * @return payload, 0, {@code Ok}
+     */
+    static Object[] ok(Object payload) {
+        return new Object[] {payload, new UInt16(0), OK};
+    }
+
+    /**
+     * A failed reply.
+     *
+     * @param defaultPayload the method's "nothing" payload
+     * @param message        the error text
+     * @return payload, 1, message
+     */
+    static Object[] failed(Object defaultPayload, String message) {
+        return new Object[] {defaultPayload, new UInt16(1), message};
+    }
+
+    /** A struct payload. */
+    static Object[] struct(Object... members) {
+        return members;
+    }
+
+    /** Object paths for an {@code ao} payload. */
+    static List<DBusPath> paths(List<String> paths) {
+        return paths.stream().map(DBusPath::new).toList();
+    }
+
+    /** One object path. */
+    static DBusPath path(String path) {
+        return new DBusPath(path);
+    }
+}
