@@ -73,27 +73,61 @@ final class Args {
      * @throws EngineException {@code Uuid error: ...} when it does not parse
      */
     static UUID uuid(String text) throws EngineException {
-        String s = text;
-        if (s.regionMatches(true, 0, "urn:uuid:", 0, 9)) {
-            s = s.substring(9);
-        } else if (s.startsWith("{") && s.endsWith("}") && s.length() >= 2) {
-            s = s.substring(1, s.length() - 1);
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.digit(c, 16) < 0 && c != '-') {
-                throw new EngineException("Uuid error: invalid character: expected an optional prefix of `urn:uuid:`"
-                        + " followed by [0-9a-fA-F-], found `" + c + "` at " + (i + 1));
+        String hex;
+        int offset;
+        switch (text.length()) {
+            case 32 -> {
+                hex = text;
+                offset = 0;
             }
+            case 36 -> {
+                hex = hyphenated(text, 0);
+                offset = 0;
+            }
+            case 38 -> {
+                if (text.charAt(0) != '{' || text.charAt(37) != '}') {
+                    throw invalidCharacter(text.charAt(0) != '{' ? text.charAt(0) : text.charAt(37),
+                            text.charAt(0) != '{' ? 1 : 38);
+                }
+                hex = hyphenated(text.substring(1, 37), 1);
+                offset = 1;
+            }
+            case 45 -> {
+                if (!text.regionMatches(true, 0, "urn:uuid:", 0, 9)) {
+                    throw invalidCharacter(text.charAt(0), 1);
+                }
+                hex = hyphenated(text.substring(9), 9);
+                offset = 9;
+            }
+            default -> throw new EngineException("Uuid error: invalid length: expected length 32 for simple format, found "
+                    + text.length());
         }
-        String hex = s.replace("-", "");
-        boolean hyphenated = s.length() == 36 && s.charAt(8) == '-' && s.charAt(13) == '-' && s.charAt(18) == '-'
-                && s.charAt(23) == '-' && hex.length() == 32;
-        if (!(s.length() == 32 && hex.length() == 32) && !hyphenated) {
-            throw new EngineException("Uuid error: invalid length: expected length 32 for simple format, found " + s.length());
+        for (int i = 0; i < hex.length(); i++) {
+            if (Character.digit(hex.charAt(i), 16) < 0) {
+                throw invalidCharacter(hex.charAt(i), offset + i + 1);
+            }
         }
         String lower = hex.toLowerCase(Locale.ROOT);
         return new UUID(Long.parseUnsignedLong(lower.substring(0, 16), 16), Long.parseUnsignedLong(lower.substring(16), 16));
+    }
+
+    /** The 32 hex digits of a hyphenated UUID, checking the hyphens are where they belong. */
+    private static String hyphenated(String text, int offset) throws EngineException {
+        for (int position : new int[] {8, 13, 18, 23}) {
+            if (text.charAt(position) != '-') {
+                throw invalidCharacter(text.charAt(position), offset + position + 1);
+            }
+        }
+        String hex = text.replace("-", "");
+        if (hex.length() != 32) {
+            throw invalidCharacter('-', offset + text.indexOf('-', 24) + 1);
+        }
+        return hex;
+    }
+
+    private static EngineException invalidCharacter(char c, int position) {
+        return new EngineException("Uuid error: invalid character: expected an optional prefix of `urn:uuid:`"
+                + " followed by [0-9a-fA-F-], found `" + c + "` at " + position);
     }
 
     /**

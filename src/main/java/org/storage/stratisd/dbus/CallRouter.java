@@ -196,12 +196,16 @@ public final class CallRouter {
         }
     }
 
+    /**
+     * The call's arguments. A body the library cannot read (malformed, or naming a file descriptor
+     * that was not passed) is the caller's error, never an internal one.
+     */
     private static Object[] arguments(MethodCall call) throws DbusErrorReply {
         try {
             Object[] args = call.getParameters();
             return args == null ? new Object[0] : args;
-        } catch (DBusException e) {
-            throw new DbusErrorReply(DbusErrors.INVALID_ARGS, "Cannot read the arguments: " + e.getMessage());
+        } catch (DBusException | RuntimeException e) {
+            throw new DbusErrorReply(DbusErrors.INVALID_ARGS, "Cannot read the arguments: " + e);
         }
     }
 

@@ -33,10 +33,11 @@ final class FilesystemInterfaces {
     }
 
     static List<Property> properties(int revision, Setters setters) {
+        // Name before Devnode: a rename announces the new name, then the invalidated devnode.
         List<Property> props = new ArrayList<>(List.of(
-                new Property("Created", "s", CONST),
-                new Property("Devnode", "s", INVALIDATES),
                 new Property("Name", "s", TRUE),
+                new Property("Devnode", "s", INVALIDATES),
+                new Property("Created", "s", CONST),
                 new Property("Pool", "o", CONST),
                 new Property("Size", "s", TRUE),
                 new Property("Used", "(bs)", TRUE),

@@ -172,6 +172,17 @@ class DbusApiIT {
                 "org.storage.stratis3.Manager.r9", "Nope");
         assertThat(((Error) unknownProperty).getName()).isEqualTo("org.freedesktop.DBus.Error.UnknownProperty");
 
+        // dbus-java's client does not attach a descriptor nested in a struct: the body then names an
+        // fd the message does not carry. That is the caller's error, not an internal one.
+        try (java.io.FileInputStream in = new java.io.FileInputStream("/dev/null")) {
+            org.freedesktop.dbus.FileDescriptor fd = org.freedesktop.dbus.FileDescriptor.fromJavaFileDescriptor(
+                    in.getFD(), new org.storage.stratisd.dbus.InterceptingSocketProvider());
+            Message missingFd = client.call(ROOT, MANAGER_R9, "StartPool", "ss(b(bu))(bh)b", "p", "name",
+                    new Object[] {false, new Object[] {false, new org.freedesktop.dbus.types.UInt32(0)}},
+                    new Object[] {false, fd}, false);
+            assertThat(((Error) missingFd).getName()).isEqualTo("org.freedesktop.DBus.Error.InvalidArgs");
+        }
+
         assertThat(client.get(ROOT, "org.storage.stratis3.Manager.r9", "Version")).isEqualTo("3.9.2");
     }
 

@@ -176,6 +176,19 @@ public final class BusClient implements AutoCloseable {
         return run(command);
     }
 
+    /**
+     * Runs the dbus-python client of the tests ({@code stratis_fd_client.py}), which passes file
+     * descriptors the way stratis-cli does.
+     *
+     * @param args its arguments after the address
+     * @return its output (JSON on success)
+     */
+    public CommandResult python(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", "src/test/resources/stratis_fd_client.py", address));
+        command.addAll(List.of(args));
+        return run(command);
+    }
+
     private static CommandResult run(List<String> command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
