@@ -31,11 +31,30 @@ public final class PrivateBus implements AutoCloseable {
      * @throws IOException if dbus-daemon cannot be started
      */
     public static PrivateBus start() throws IOException {
-        Path dir = Files.createTempDirectory("stratisd-bus");
-        Path config = dir.resolve("bus.conf");
         // The same policy file the run script uses; Maven runs tests from the project directory.
-        String template = Files.readString(Path.of("scripts/private-bus.conf"));
-        Files.writeString(config, template.replace("@SOCKET@", dir.resolve("bus.sock").toString()));
+        return start(Path.of("scripts/private-bus.conf"), java.util.Map.of());
+    }
+
+    /**
+     * Starts a bus daemon from a configuration template: {@code @SOCKET@} becomes the socket path,
+     * every other key of {@code substitutions} its value. The socket's directory is open to every
+     * user, so that tests can connect as an unprivileged one.
+     *
+     * @param template      the configuration template
+     * @param substitutions placeholder to value
+     * @return the running bus
+     * @throws IOException if dbus-daemon cannot be started
+     */
+    public static PrivateBus start(Path template, java.util.Map<String, String> substitutions) throws IOException {
+        Path dir = Files.createTempDirectory("stratisd-bus");
+        dir.toFile().setReadable(true, false);
+        dir.toFile().setExecutable(true, false);
+        Path config = dir.resolve("bus.conf");
+        String text = Files.readString(template).replace("@SOCKET@", dir.resolve("bus.sock").toString());
+        for (var e : substitutions.entrySet()) {
+            text = text.replace(e.getKey(), e.getValue());
+        }
+        Files.writeString(config, text);
         Process process = new ProcessBuilder("dbus-daemon", "--nofork", "--print-address", "--config-file=" + config)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
