@@ -305,6 +305,33 @@ class FullApiIT {
         assertThat((List<?>) stratis.get(poolPath, P9, "KeyDescriptions")).hasSize(1);
     }
 
+    @Test
+    void legacyPoolRevisionsTakeTheirOwnSignaturesAndSingleBindingRules() throws Exception {
+        String r0 = "org.storage.stratis3.pool.r0";
+        String r7 = "org.storage.stratis3.pool.r7";
+        String poolPath = pool("legacy", "/dev/l0");
+        Result created = stratis.call(poolPath, r0, "CreateFilesystems", "a(s(bs))", one(s("old-fs", s(true, "1073741824")))).ok();
+        assertThat((List<?>) created.struct()[1]).hasSize(1);
+        stratis.call(poolPath, r7, "BindKeyring", "s", "k").failed("Requested pool does not appear to be encrypted");
+
+        setKey("legacy-key", "pw".getBytes()).ok();
+        String encrypted = ((DBusPath) ((Object[]) stratis.call(ROOT, "org.storage.stratis3.Manager.r5", "CreatePool",
+                "sas(bs)(b(ss))", "legacy-enc", List.of("/dev/l1"), s(true, "legacy-key"), s(false, s("", ""))).ok().struct()[1])[0])
+                .getPath();
+        assertThat((List<?>) stratis.get(encrypted, P9, "KeyDescriptions")).singleElement()
+                .satisfies(entry -> assertThat(((Object[]) entry)[0]).isEqualTo(new UInt32(1)));
+        assertThat(stratis.call(encrypted, r7, "BindClevis", "ss", "tang", "{\"url\":\"http://t\"}").ok().payload()).isEqualTo(true);
+        assertThat(stratis.call(encrypted, r7, "BindClevis", "ss", "tang", "{\"url\":\"http://t\"}").ok().payload()).isEqualTo(false);
+        stratis.call(encrypted, r7, "BindClevis", "ss", "tpm2", "{}")
+                .failed("Attempted to bind to Clevis with (tpm2, {}); already bound with (tang, {\"url\":\"http://t\"})");
+        assertThat(stratis.call(encrypted, r7, "RebindClevis", "").ok().payload()).isEqualTo(true);
+        assertThat(stratis.call(encrypted, r7, "RebindKeyring", "s", "legacy-key2").ok().payload()).isEqualTo(true);
+        assertThat(stratis.call(encrypted, r7, "UnbindClevis", "").ok().payload()).isEqualTo(true);
+        stratis.call(encrypted, r7, "UnbindKeyring", "").failed(
+                "There is one remaining unlock method; removing the key description binding would remove the ability to open this device; aborting");
+        assertThat(((Object[]) ((Object[]) stratis.get(encrypted, r7, "ClevisInfo"))[1])[0]).isEqualTo(false);
+    }
+
     // ---- stop, start and reports
 
     @Test
