@@ -17,6 +17,9 @@ import org.storage.stratisd.tree.ObjectKind;
  */
 final class FilesystemMethods {
 
+    /** The {@code (false, nil UUID)} payload of a rename that changed nothing. */
+    private static final Object[] NOT_CHANGED = Results.struct(false, Values.NIL_UUID);
+
     private final Engine engine;
     private final Mutations mutations;
     private final TreePublisher publisher;
@@ -47,7 +50,6 @@ final class FilesystemMethods {
 
     /** Filesystem {@code SetName}. */
     Object[] setName(MethodCall call, Object[] args) {
-        Object[] none = Results.struct(false, Values.NIL_UUID);
         try {
             String name = Args.string(args[0]);
             UUID[] fs = new UUID[1];
@@ -55,19 +57,14 @@ final class FilesystemMethods {
                 fs[0] = uuid;
                 return engine.renameFilesystem(pool, uuid, name);
             });
-            return switch (action) {
-                case RenameAction.Renamed renamed -> Results.ok(Results.struct(true, Values.simple(fs[0])));
-                case RenameAction.Identity identity -> Results.ok(none);
-                case RenameAction.NoSource noSource -> Results.failed(none, "pool doesn't know about filesystem " + fs[0]);
-            };
+            return renameResult(action, fs[0], "pool doesn't know about filesystem ");
         } catch (EngineException e) {
-            return Results.failed(none, e.getMessage());
+            return Results.failed(NOT_CHANGED, e.getMessage());
         }
     }
 
     /** Blockdev {@code SetUserInfo} of r0 to r2. */
     Object[] setUserInfo(MethodCall call, Object[] args) {
-        Object[] none = Results.struct(false, Values.NIL_UUID);
         try {
             Optional<String> info = Args.option(args[0]).map(String.class::cast);
             UUID[] dev = new UUID[1];
@@ -75,14 +72,19 @@ final class FilesystemMethods {
                 dev[0] = uuid;
                 return engine.setUserInfo(pool, uuid, info);
             });
-            return switch (action) {
-                case RenameAction.Renamed renamed -> Results.ok(Results.struct(true, Values.simple(dev[0])));
-                case RenameAction.Identity identity -> Results.ok(none);
-                case RenameAction.NoSource noSource -> Results.failed(none, "pool doesn't know about block device " + dev[0]);
-            };
+            return renameResult(action, dev[0], "pool doesn't know about block device ");
         } catch (EngineException e) {
-            return Results.failed(none, e.getMessage());
+            return Results.failed(NOT_CHANGED, e.getMessage());
         }
+    }
+
+    /** {@code (changed, UUID)}: the object's UUID when changed, the nil UUID otherwise. */
+    private static Object[] renameResult(RenameAction action, UUID uuid, String noSourceMessage) {
+        return switch (action) {
+            case RenameAction.Renamed renamed -> Results.ok(Results.struct(true, Values.simple(uuid)));
+            case RenameAction.Identity identity -> Results.ok(NOT_CHANGED);
+            case RenameAction.NoSource noSource -> Results.failed(NOT_CHANGED, noSourceMessage + uuid);
+        };
     }
 
     /**

@@ -166,19 +166,7 @@ public final class TokenSlots {
      * @throws EngineException per the rules
      */
     public boolean unbindKeyring(Optional<Long> slot) throws EngineException {
-        if (slots.size() < 2) {
-            throw new EngineException("There is one remaining unlock method; removing the key description binding would"
-                    + " remove the ability to open this device; aborting");
-        }
-        Optional<Long> target = slot.isPresent() ? slot : result().lowestKey().map(Map.Entry::getKey);
-        if (target.isEmpty() || !slots.containsKey(target.get())) {
-            return false;
-        }
-        if (slots.get(target.get()) instanceof TokenBinding.Clevis) {
-            throw new EngineException("Cannot unbind token slot " + target.get() + " from keyring; bound to Clevis");
-        }
-        slots.remove(target.get());
-        return true;
+        return unbind(slot, TokenBinding.Key.class, "key description", "keyring", "Clevis");
     }
 
     /**
@@ -189,19 +177,29 @@ public final class TokenSlots {
      * @throws EngineException per the rules
      */
     public boolean unbindClevis(Optional<Long> slot) throws EngineException {
+        return unbind(slot, TokenBinding.Clevis.class, "Clevis", "Clevis", "keyring");
+    }
+
+    /** The unbind rule, for either kind: never the last binding; the slot must hold this kind. */
+    private boolean unbind(Optional<Long> slot, Class<? extends TokenBinding> kind, String what, String from, String other)
+            throws EngineException {
         if (slots.size() < 2) {
-            throw new EngineException("There is one remaining unlock method; removing the Clevis binding would"
+            throw new EngineException("There is one remaining unlock method; removing the " + what + " binding would"
                     + " remove the ability to open this device; aborting");
         }
-        Optional<Long> target = slot.isPresent() ? slot : result().lowestClevis().map(Map.Entry::getKey);
+        Optional<Long> target = slot.isPresent() ? slot : lowest(kind);
         if (target.isEmpty() || !slots.containsKey(target.get())) {
             return false;
         }
-        if (slots.get(target.get()) instanceof TokenBinding.Key) {
-            throw new EngineException("Cannot unbind token slot " + target.get() + " from Clevis; bound to keyring");
+        if (!kind.isInstance(slots.get(target.get()))) {
+            throw new EngineException("Cannot unbind token slot " + target.get() + " from " + from + "; bound to " + other);
         }
         slots.remove(target.get());
         return true;
+    }
+
+    private Optional<Long> lowest(Class<? extends TokenBinding> kind) {
+        return slots.entrySet().stream().filter(e -> kind.isInstance(e.getValue())).map(Map.Entry::getKey).findFirst();
     }
 
     /**

@@ -6,7 +6,6 @@ import static org.storage.stratisd.testsupport.BusClient.ROOT;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +14,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.storage.stratisd.testsupport.BusClient;
-import org.storage.stratisd.testsupport.DaemonProcess;
 import org.storage.stratisd.testsupport.PrivateBus;
+import org.storage.stratisd.testsupport.RunningDaemon;
 
 /**
  * The shipped D-Bus policy ({@code systemd/stratisd.conf}) on a real dbus-daemon whose base
@@ -28,26 +27,23 @@ class BusPolicyIT {
 
     private static final String ACCESS_DENIED = "Access denied";
 
+    private static RunningDaemon running;
     private static PrivateBus bus;
-    private static DaemonProcess daemon;
     private static BusClient root;
     private static String poolPath;
 
     @BeforeAll
     static void start() throws Exception {
-        bus = PrivateBus.start(Path.of("src/test/resources/policy-test-bus.conf"),
+        running = RunningDaemon.start(Path.of("src/test/resources/policy-test-bus.conf"),
                 Map.of("@POLICY@", Path.of("systemd/stratisd.conf").toAbsolutePath().toString()));
-        root = new BusClient(bus.address());
-        daemon = DaemonProcess.start(bus.address());
-        daemon.awaitNameOwned(root, Duration.ofSeconds(30));
+        bus = running.bus();
+        root = running.client();
         poolPath = root.createPool("policy-pool", "/dev/pp").json("$.data[0][1][0]");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        daemon.close();
-        root.close();
-        bus.close();
+        running.close();
     }
 
     /** Runs busctl as nobody. */

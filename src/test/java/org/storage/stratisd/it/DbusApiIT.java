@@ -5,7 +5,6 @@ import static org.storage.stratisd.testsupport.BusClient.MANAGER_R9;
 import static org.storage.stratisd.testsupport.BusClient.NAME;
 import static org.storage.stratisd.testsupport.BusClient.ROOT;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.storage.stratisd.testsupport.BusClient;
 import org.storage.stratisd.testsupport.BusClient.CommandResult;
 import org.storage.stratisd.testsupport.DaemonProcess;
-import org.storage.stratisd.testsupport.PrivateBus;
+import org.storage.stratisd.testsupport.RunningDaemon;
 
 /**
  * The packaged daemon on a real dbus-daemon, driven by external clients (busctl, gdbus) and a
@@ -30,23 +29,20 @@ import org.storage.stratisd.testsupport.PrivateBus;
  */
 class DbusApiIT {
 
-    private static PrivateBus bus;
+    private static RunningDaemon running;
     private static DaemonProcess daemon;
     private static BusClient client;
 
     @BeforeAll
     static void startDaemon() throws Exception {
-        bus = PrivateBus.start();
-        client = new BusClient(bus.address());
-        daemon = DaemonProcess.start(bus.address());
-        daemon.awaitNameOwned(client, Duration.ofSeconds(30));
+        running = RunningDaemon.start();
+        client = running.client();
+        daemon = running.daemon();
     }
 
     @AfterAll
     static void stopDaemon() throws Exception {
-        daemon.close();
-        client.close();
-        bus.close();
+        running.close();
     }
 
     @Test

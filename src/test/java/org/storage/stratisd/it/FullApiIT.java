@@ -13,7 +13,6 @@ import static org.storage.stratisd.testsupport.StratisCalls.slot;
 import java.io.FileInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.freedesktop.dbus.DBusPath;
@@ -28,8 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.storage.stratisd.dbus.InterceptingSocketProvider;
 import org.storage.stratisd.testsupport.BusClient;
-import org.storage.stratisd.testsupport.DaemonProcess;
-import org.storage.stratisd.testsupport.PrivateBus;
+import org.storage.stratisd.testsupport.RunningDaemon;
 import org.storage.stratisd.testsupport.StratisCalls;
 import org.storage.stratisd.testsupport.StratisCalls.ChangeRecorder;
 import org.storage.stratisd.testsupport.StratisCalls.Result;
@@ -46,25 +44,20 @@ class FullApiIT {
     private static final String F9 = "org.storage.stratis3.filesystem.r9";
     private static final String B9 = "org.storage.stratis3.blockdev.r9";
 
-    private static PrivateBus bus;
-    private static DaemonProcess daemon;
+    private static RunningDaemon running;
     private static BusClient client;
     private static StratisCalls stratis;
 
     @BeforeAll
     static void startDaemon() throws Exception {
-        bus = PrivateBus.start();
-        client = new BusClient(bus.address());
-        daemon = DaemonProcess.start(bus.address());
-        daemon.awaitNameOwned(client, Duration.ofSeconds(30));
+        running = RunningDaemon.start();
+        client = running.client();
         stratis = new StratisCalls(client);
     }
 
     @AfterAll
     static void stopDaemon() throws Exception {
-        daemon.close();
-        client.close();
-        bus.close();
+        running.close();
     }
 
     private static String pool(String name, String... devices) throws Exception {

@@ -5,15 +5,13 @@ import static org.storage.stratisd.testsupport.BusClient.ROOT;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.freedesktop.dbus.messages.Message;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.storage.stratisd.testsupport.BusClient;
-import org.storage.stratisd.testsupport.DaemonProcess;
-import org.storage.stratisd.testsupport.PrivateBus;
+import org.storage.stratisd.testsupport.RunningDaemon;
 import org.storage.stratisd.testsupport.StratisCalls;
 
 /**
@@ -25,23 +23,18 @@ class IntrospectionIT {
 
     private static final Path EXPECTED = Path.of("src/test/resources/introspection");
 
-    private static PrivateBus bus;
-    private static DaemonProcess daemon;
+    private static RunningDaemon running;
     private static BusClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        bus = PrivateBus.start();
-        client = new BusClient(bus.address());
-        daemon = DaemonProcess.start(bus.address());
-        daemon.awaitNameOwned(client, Duration.ofSeconds(30));
+        running = RunningDaemon.start();
+        client = running.client();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        daemon.close();
-        client.close();
-        bus.close();
+        running.close();
     }
 
     private static String introspect(String path) throws Exception {

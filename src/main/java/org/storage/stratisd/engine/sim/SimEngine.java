@@ -296,52 +296,50 @@ public final class SimEngine implements Engine {
 
     @Override
     public boolean bindKeyring(UUID pool, String description, Optional<Long> slot, boolean legacy) throws EngineException {
-        SimPool p = running(pool);
-        TokenSlots slots = slotsOf(p);
-        boolean changed = slots.bindKeyring(description, slot, legacy);
-        p.setEncryption(Optional.of(slots.result()));
-        return changed;
+        return withSlots(pool, slots -> slots.bindKeyring(description, slot, legacy));
     }
 
     @Override
     public boolean bindClevis(UUID pool, String pin, String config, Optional<Long> slot, boolean legacy) throws EngineException {
-        SimPool p = running(pool);
-        TokenSlots slots = slotsOf(p);
-        boolean changed = slots.bindClevis(pin, config, slot, legacy);
-        p.setEncryption(Optional.of(slots.result()));
-        return changed;
+        return withSlots(pool, slots -> slots.bindClevis(pin, config, slot, legacy));
     }
 
     @Override
     public boolean unbindKeyring(UUID pool, Optional<Long> slot) throws EngineException {
-        SimPool p = running(pool);
-        TokenSlots slots = slotsOf(p);
-        boolean changed = slots.unbindKeyring(slot);
-        p.setEncryption(Optional.of(slots.result()));
-        return changed;
+        return withSlots(pool, slots -> slots.unbindKeyring(slot));
     }
 
     @Override
     public boolean unbindClevis(UUID pool, Optional<Long> slot) throws EngineException {
-        SimPool p = running(pool);
-        TokenSlots slots = slotsOf(p);
-        boolean changed = slots.unbindClevis(slot);
-        p.setEncryption(Optional.of(slots.result()));
-        return changed;
+        return withSlots(pool, slots -> slots.unbindClevis(slot));
     }
 
     @Override
     public boolean rebindKeyring(UUID pool, String description, Optional<Long> slot) throws EngineException {
-        SimPool p = running(pool);
-        TokenSlots slots = slotsOf(p);
-        boolean changed = slots.rebindKeyring(description, slot);
-        p.setEncryption(Optional.of(slots.result()));
-        return changed;
+        return withSlots(pool, slots -> slots.rebindKeyring(description, slot));
     }
 
     @Override
     public void rebindClevis(UUID pool, Optional<Long> slot) throws EngineException {
-        slotsOf(running(pool)).rebindClevis(slot);
+        withSlots(pool, slots -> {
+            slots.rebindClevis(slot);
+            return false;
+        });
+    }
+
+    /** A binding operation on a pool's token slots. */
+    private interface SlotOperation {
+        boolean apply(TokenSlots slots) throws EngineException;
+    }
+
+    /** Runs a binding operation on a copy of the pool's bindings and stores them only if it succeeded. */
+    private boolean withSlots(UUID pool, SlotOperation operation) throws EngineException {
+        SimPool p = running(pool);
+        TokenSlots slots = new TokenSlots(p.encryption().orElseThrow(
+                () -> new EngineException("Requested pool does not appear to be encrypted")));
+        boolean changed = operation.apply(slots);
+        p.setEncryption(Optional.of(slots.result()));
+        return changed;
     }
 
     @Override
@@ -446,11 +444,6 @@ public final class SimEngine implements Engine {
             throw new EngineException("No pool associated with uuid " + uuid);
         }
         return pool;
-    }
-
-    private static TokenSlots slotsOf(SimPool pool) throws EngineException {
-        return new TokenSlots(pool.encryption().orElseThrow(
-                () -> new EngineException("Requested pool does not appear to be encrypted")));
     }
 
     private static void checkUnlockArguments(SimPool pool, Optional<Optional<Long>> unlockMethod, boolean passphraseGiven,
