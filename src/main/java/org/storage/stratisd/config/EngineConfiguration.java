@@ -5,6 +5,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.storage.stratisd.engine.Engine;
 import org.storage.stratisd.engine.lock.EngineLock;
+import org.storage.stratisd.engine.lock.EngineMutex;
+import org.storage.stratisd.engine.lock.PoolLocks;
 import org.storage.stratisd.engine.sim.SimEngine;
 
 /** The engine and its lock. */
@@ -17,11 +19,14 @@ class EngineConfiguration {
             throw new IllegalStateException("The real storage engine is not available in this build of stratisd-java;"
                     + " start the daemon with --sim");
         }
-        return new SimEngine(Clock.systemUTC(), properties.sim().operationDelay());
+        return new SimEngine(Clock.systemUTC(), properties.sim().operationDelay(), properties.sim().filesystemCreationDelay());
     }
 
     @Bean
-    EngineLock engineLock() {
-        return new EngineLock();
+    EngineLock engineLock(StratisdProperties properties) {
+        return switch (properties.locking()) {
+            case PER_POOL -> new PoolLocks();
+            case ENGINE_MUTEX -> new EngineMutex();
+        };
     }
 }

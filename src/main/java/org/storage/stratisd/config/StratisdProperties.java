@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param methodCallConcurrency at most this many method tasks run at once (the seed's 512)
  * @param udevPollTimeout       how long one udev poll waits; bounds how late the udev task notices shutdown
  * @param shutdownGrace         how long shutdown waits for method tasks already running
+ * @param locking               per-pool locks, or one engine-wide mutex (for comparison)
  * @param sim                   simulator settings
  */
 @ConfigurationProperties("stratisd")
@@ -24,6 +25,7 @@ public record StratisdProperties(
         @DefaultValue("512") int methodCallConcurrency,
         @DefaultValue("100ms") Duration udevPollTimeout,
         @DefaultValue("60s") Duration shutdownGrace,
+        @DefaultValue("per-pool") Locking locking,
         @DefaultValue Sim sim) {
 
     /** The standard system bus socket. */
@@ -58,18 +60,27 @@ public record StratisdProperties(
         }
     }
 
+    /** How the engine is locked. */
+    public enum Locking {
+        /** Per-pool read/write locks with an all mode (the default). */
+        PER_POOL,
+        /** One mutex for the whole engine, as the seed design has it. */
+        ENGINE_MUTEX
+    }
+
     /**
      * Simulator settings.
      *
-     * @param operationDelay how long every mutating simulator operation takes (default none); for
-     *                       tests and benchmarks that need calls in flight
+     * @param operationDelay          how long every mutating simulator operation takes (default none);
+     *                                for tests and benchmarks that need calls in flight
+     * @param filesystemCreationDelay further time each filesystem creation takes (default none)
      */
-    public record Sim(@DefaultValue("0s") Duration operationDelay) {
+    public record Sim(@DefaultValue("0s") Duration operationDelay, @DefaultValue("0s") Duration filesystemCreationDelay) {
 
         /** Rejects a negative delay. */
         public Sim {
-            if (operationDelay.isNegative()) {
-                throw new IllegalArgumentException("stratisd.sim.operation-delay must not be negative, not " + operationDelay);
+            if (operationDelay.isNegative() || filesystemCreationDelay.isNegative()) {
+                throw new IllegalArgumentException("stratisd.sim delays must not be negative");
             }
         }
     }

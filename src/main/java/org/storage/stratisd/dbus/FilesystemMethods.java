@@ -41,7 +41,7 @@ final class FilesystemMethods {
                 .orElseThrow(() -> new EngineException("No object associated with path " + path));
         UUID pool = publisher.resolve(entry.parent(), ObjectKind.POOL)
                 .orElseThrow(() -> new EngineException("No pool associated with object path " + entry.parent()));
-        return mutations.run(updates -> {
+        return mutations.onPool(pool, updates -> {
             T result = change.apply(pool, entry.uuid());
             updates.addAll(publisher.syncPool(pool, engine.pool(pool), Set.of()).updates());
             return result;

@@ -78,7 +78,7 @@ final class ManagerMethods {
     }
 
     private Object[] createPool(CreatePoolRequest request) throws EngineException {
-        TreePublisher.Sync sync = mutations.run(updates -> {
+        TreePublisher.Sync sync = mutations.onAll(updates -> {
             if (!(engine.createPool(request) instanceof CreatePoolAction.Created created)) {
                 return null;
             }
@@ -98,7 +98,7 @@ final class ManagerMethods {
             return Results.failed(NOT_STOPPED, "Object path " + poolPath + " not associated with pool");
         }
         try {
-            DestroyPoolAction action = mutations.run(updates -> {
+            DestroyPoolAction action = mutations.onAll(updates -> {
                 DestroyPoolAction result = engine.destroyPool(uuid.get());
                 if (result instanceof DestroyPoolAction.Deleted) {
                     updates.addAll(publisher.syncPool(uuid.get(), Optional.empty(), Set.of()).updates());
@@ -140,7 +140,7 @@ final class ManagerMethods {
         try {
             PoolId poolId = poolId(Args.string(id), Args.string(idType));
             Optional<Optional<Long>> unlockMethod = unlock.decode();
-            TreePublisher.Sync sync = mutations.run(updates -> {
+            TreePublisher.Sync sync = mutations.onAll(updates -> {
                 if (!(engine.startPool(poolId, unlockMethod, passphrase, removeCache) instanceof StartPoolAction.Started started)) {
                     return null;
                 }
@@ -180,7 +180,7 @@ final class ManagerMethods {
     }
 
     private Object[] stopPool(PoolId id) throws EngineException {
-        StopPoolAction action = mutations.run(updates -> {
+        StopPoolAction action = mutations.onAll(updates -> {
             StopPoolAction result = engine.stopPool(id);
             if (result instanceof StopPoolAction.Stopped stopped) {
                 updates.addAll(publisher.syncPool(stopped.uuid(), Optional.empty(), Set.of()).updates());
@@ -199,7 +199,7 @@ final class ManagerMethods {
         try {
             Args.uuid(Args.string(args[0]));
             legacyUnlockName(Args.string(args[1]));
-            mutations.run(updates -> {
+            mutations.onAll(updates -> {
                 updates.add(rootRefresh(true));
                 return null;
             });
@@ -217,7 +217,7 @@ final class ManagerMethods {
 
     Object[] listKeys(MethodCall call, Object[] args) {
         try {
-            return Results.ok(mutations.read(engine::listKeys));
+            return Results.ok(engine.listKeys());
         } catch (EngineException e) {
             return Results.failed(List.of(), e.getMessage());
         }
@@ -226,7 +226,7 @@ final class ManagerMethods {
     Object[] setKey(MethodCall call, Object[] args) {
         try {
             byte[] key = KeyReader.read((FileDescriptor) args[1]);
-            SetKeyAction action = mutations.run(updates -> engine.setKey(Args.string(args[0]), key));
+            SetKeyAction action = engine.setKey(Args.string(args[0]), key);
             return Results.ok(switch (action) {
                 case CREATED -> Results.struct(true, false);
                 case VALUE_CHANGED -> Results.struct(true, true);
@@ -239,7 +239,7 @@ final class ManagerMethods {
 
     Object[] unsetKey(MethodCall call, Object[] args) {
         try {
-            return Results.ok(mutations.run(updates -> engine.unsetKey(Args.string(args[0]))));
+            return Results.ok(engine.unsetKey(Args.string(args[0])));
         } catch (EngineException e) {
             return Results.failed(false, e.getMessage());
         }
@@ -249,7 +249,7 @@ final class ManagerMethods {
 
     Object[] engineStateReport(MethodCall call, Object[] args) {
         try {
-            return Results.ok(mutations.read(engine::engineStateReport));
+            return Results.ok(mutations.readAll(engine::engineStateReport));
         } catch (EngineException e) {
             return Results.failed("", e.getMessage());
         }
@@ -261,7 +261,7 @@ final class ManagerMethods {
             return Results.failed("", "Report name " + name + " not understood");
         }
         try {
-            return Results.ok(mutations.read(engine::stoppedPoolsReport));
+            return Results.ok(mutations.readAll(engine::stoppedPoolsReport));
         } catch (EngineException e) {
             return Results.failed("", e.getMessage());
         }

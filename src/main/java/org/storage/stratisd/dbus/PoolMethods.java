@@ -51,7 +51,7 @@ final class PoolMethods {
 
     private <T> T change(MethodCall call, PoolChange<T> change, Set<String> forced) throws EngineException {
         UUID pool = poolOf(call.getPath());
-        return mutations.run(updates -> {
+        return mutations.onPool(pool, updates -> {
             T result = change.apply(pool);
             updates.addAll(publisher.syncPool(pool, engine.pool(pool), forced).updates());
             return result;
@@ -85,7 +85,7 @@ final class PoolMethods {
                 return Results.ok(NO_FILESYSTEMS);
             }
             UUID pool = poolOf(call.getPath());
-            List<Object[]> created = mutations.run(updates -> {
+            List<Object[]> created = mutations.onPool(pool, updates -> {
                 List<FilesystemView> views = engine.createFilesystems(pool, decoded);
                 TreePublisher.Sync sync = publisher.syncPool(pool, engine.pool(pool), Set.of());
                 updates.addAll(sync.updates());
@@ -126,7 +126,7 @@ final class PoolMethods {
         }
         try {
             UUID pool = poolOf(call.getPath());
-            Optional<String> path = mutations.run(updates -> {
+            Optional<String> path = mutations.onPool(pool, updates -> {
                 SnapshotAction action = engine.snapshotFilesystem(pool, origin.get(), Args.string(args[1]));
                 TreePublisher.Sync sync = publisher.syncPool(pool, engine.pool(pool), Set.of());
                 updates.addAll(sync.updates());
@@ -161,7 +161,7 @@ final class PoolMethods {
         Object[] none = Results.struct(false, List.of());
         try {
             UUID pool = poolOf(call.getPath());
-            List<String> paths = mutations.run(updates -> {
+            List<String> paths = mutations.onPool(pool, updates -> {
                 List<BlockdevView> added = change.apply(pool);
                 TreePublisher.Sync sync = publisher.syncPool(pool, engine.pool(pool), forced);
                 updates.addAll(sync.updates());
@@ -188,7 +188,11 @@ final class PoolMethods {
         Object[] none = Results.struct(false, "");
         try {
             UUID pool = poolOf(call.getPath());
-            RenameAction action = change(call, p -> engine.renamePool(p, Args.string(args[0])), Set.of());
+            RenameAction action = mutations.onAll(updates -> {
+                RenameAction result = engine.renamePool(pool, Args.string(args[0]));
+                updates.addAll(publisher.syncPool(pool, engine.pool(pool), Set.of()).updates());
+                return result;
+            });
             return switch (action) {
                 case RenameAction.Renamed renamed -> Results.ok(Results.struct(true, Values.simple(pool)));
                 case RenameAction.Identity identity -> Results.ok(none);
@@ -292,7 +296,7 @@ final class PoolMethods {
     Object[] metadata(MethodCall call, Object[] args) {
         try {
             UUID pool = poolOf(call.getPath());
-            return Results.ok(mutations.read(() -> engine.poolMetadata(pool, Args.bool(args[0]))));
+            return Results.ok(mutations.readPool(pool, () -> engine.poolMetadata(pool, Args.bool(args[0]))));
         } catch (EngineException e) {
             return Results.failed("", e.getMessage());
         }
@@ -302,7 +306,7 @@ final class PoolMethods {
         try {
             UUID pool = poolOf(call.getPath());
             Optional<String> name = Args.option(args[0]).map(String.class::cast);
-            return Results.ok(mutations.read(() -> engine.filesystemMetadata(pool, name, Args.bool(args[1]))));
+            return Results.ok(mutations.readPool(pool, () -> engine.filesystemMetadata(pool, name, Args.bool(args[1]))));
         } catch (EngineException e) {
             return Results.failed("", e.getMessage());
         }
@@ -330,7 +334,7 @@ final class PoolMethods {
     private void set(String path, PoolSetting setting, Set<String> forced) throws DbusErrorReply {
         try {
             UUID pool = poolOf(path);
-            mutations.run(updates -> {
+            mutations.onPool(pool, updates -> {
                 setting.apply(pool);
                 updates.addAll(publisher.syncPool(pool, engine.pool(pool), forced).updates());
                 return null;

@@ -38,7 +38,7 @@ public final class DbusUdevHandler extends LongLivedTask {
      * @param udevChannel  events come from here
      * @param dbusChannel  registrations go here
      * @param engineEvents the engine's handling of a batch of events (pools it set up)
-     * @param engineLock   held while the engine processes and while registrations are posted
+     * @param engineLock   write-all is held while the engine processes and while registrations are posted
      * @param registration the tree updates that publish one pool
      * @param supervisor   runs the thread and reports its failure
      * @param wakeInterval how often the loop checks whether it should stop
@@ -84,7 +84,7 @@ public final class DbusUdevHandler extends LongLivedTask {
      * @return completes when the tree shows every pool the batch set up
      */
     CompletableFuture<Void> handle(List<DeviceEvent> batch) {
-        try (EngineLock.Guard guard = engineLock.write()) {
+        try (EngineLock.Guard guard = engineLock.writeAll()) {
             List<TreeUpdate> updates = new ArrayList<>();
             for (PoolView pool : engineEvents.apply(batch)) {
                 updates.addAll(registration.apply(pool));

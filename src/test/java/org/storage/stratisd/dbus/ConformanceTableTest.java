@@ -91,7 +91,7 @@ class ConformanceTableTest {
     private static List<InterfaceDefinition> allInterfaces() {
         SimEngine engine = new SimEngine(Clock.systemUTC(), Duration.ZERO);
         TreePublisher publisher = new TreePublisher(new ObjectPaths(), new ObjectRegistry());
-        Mutations mutations = new Mutations(new EngineLock(), new DbusChannel());
+        Mutations mutations = new Mutations(new org.storage.stratisd.engine.lock.PoolLocks(), new DbusChannel());
         ManagerMethods manager = new ManagerMethods(engine, mutations, publisher);
         PoolMethods pool = new PoolMethods(engine, mutations, publisher, new DbusTree());
         FilesystemMethods objects = new FilesystemMethods(engine, mutations, publisher);

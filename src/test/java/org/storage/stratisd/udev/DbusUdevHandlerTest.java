@@ -64,7 +64,7 @@ class DbusUdevHandlerTest {
     private final DbusTree tree = new DbusTree();
     private final TaskSupervisor supervisor = new TaskSupervisor(e -> { });
     private final DbusTreeHandler treeHandler = new DbusTreeHandler(dbusChannel, tree, NO_SIGNALS, supervisor);
-    private final DbusUdevHandler handler = new DbusUdevHandler(udevChannel, dbusChannel, engine::handleDeviceEvents, new EngineLock(),
+    private final DbusUdevHandler handler = new DbusUdevHandler(udevChannel, dbusChannel, engine::handleDeviceEvents, new org.storage.stratisd.engine.lock.PoolLocks(),
             pool -> List.of(new TreeUpdate.AddObject("/p/" + pool.name(), ObjectKind.POOL, pool.uuid(), "", new LinkedHashMap<>())),
             supervisor, java.time.Duration.ofMillis(50));
 

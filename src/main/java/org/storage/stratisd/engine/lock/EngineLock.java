@@ -1,46 +1,51 @@
 package org.storage.stratisd.engine.lock;
 
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.UUID;
 
 /**
- * The engine lock of the seed design: one lock around the whole engine. Method tasks take the
- * write side for every mutating engine call and keep it while they post the resulting tree
- * updates, so updates reach the dbus channel in engine order; queries take the read side.
+ * The engine lock: what method tasks, the udev handler and reports hold while they use the engine.
+ * Two implementations: {@link PoolLocks} (per pool, the default) and {@link EngineMutex} (one lock
+ * for everything, as the seed design has it, kept for comparison).
  *
- * <p>Invariant: engine state is only read under at least the read side and only changed under the
- * write side. The lock is fair so that a queued writer is not starved by a stream of readers.
- * Per-pool granularity is the next step (the locking issue); callers go through {@link #write()}
- * and {@link #read()} only, so that change stays in this package.
+ * <p>Contract for engine callers: a change to one pool holds {@link #write(UUID)} of that pool; a
+ * change to the pool table (create, destroy, rename, start, stop) holds {@link #writeAll()}; a query
+ * of one pool at least {@link #read(UUID)}; a query of all pools at least {@link #readAll()}.
  */
-public final class EngineLock {
-
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
+public interface EngineLock {
 
     /**
-     * Takes exclusive access to the engine; close the guard to release it.
+     * Shared access to one pool.
+     *
+     * @param pool the pool
+     * @return the held guard
+     */
+    Guard read(UUID pool);
+
+    /**
+     * Exclusive access to one pool.
+     *
+     * @param pool the pool
+     * @return the held guard
+     */
+    Guard write(UUID pool);
+
+    /**
+     * Shared access to every pool.
      *
      * @return the held guard
      */
-    public Guard write() {
-        var writeLock = lock.writeLock();
-        writeLock.lock();
-        return writeLock::unlock;
-    }
+    Guard readAll();
 
     /**
-     * Takes shared access to the engine; close the guard to release it.
+     * Exclusive access to every pool and to the pool table.
      *
      * @return the held guard
      */
-    public Guard read() {
-        var readLock = lock.readLock();
-        readLock.lock();
-        return readLock::unlock;
-    }
+    Guard writeAll();
 
-    /** A held side of the lock; closing it releases the lock exactly once per acquisition. */
+    /** A held lock; closing it releases it exactly once. */
     @FunctionalInterface
-    public interface Guard extends AutoCloseable {
+    interface Guard extends AutoCloseable {
         @Override
         void close();
     }

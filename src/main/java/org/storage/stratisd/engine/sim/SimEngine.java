@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.storage.stratisd.engine.Actions.Change;
 import org.storage.stratisd.engine.Actions.DestroyFilesystemsAction;
 import org.storage.stratisd.engine.Actions.RenameAction;
@@ -48,10 +48,13 @@ import org.storage.stratisd.json.Json;
  * upstream defects it lists (a stopped pool is not started over a running pool of the same name;
  * pool renames validate the new name; token slots are chosen deterministically, smallest first).
  *
- * <p>Not thread-safe by itself: every call is made under the engine lock (see {@link Engine}).
- * The optional per-operation delay makes mutations slow on purpose, so that tests and benchmarks
- * can keep calls in flight; it is spent while the caller holds the lock, as a slow real operation
- * would be.
+ * <p>Concurrency, under the contract of {@link org.storage.stratisd.engine.lock.EngineLock}: the
+ * pool tables ({@link #pools}, {@link #stopped}) change only under write-all, so callers holding one
+ * pool's lock may look pools up concurrently; a pool's own state changes only under its write lock;
+ * the keyring is a concurrent map of its own and needs no pool lock.
+ *
+ * <p>The optional delays make operations slow on purpose, so that tests and benchmarks can keep
+ * calls in flight; they are spent while the caller holds its lock, as a slow real operation would be.
  */
 public final class SimEngine implements Engine {
 
@@ -61,12 +64,13 @@ public final class SimEngine implements Engine {
 
     private final Clock clock;
     private final Duration operationDelay;
-    /** Running pools in creation order. Guarded by the engine lock. */
+    private final Duration filesystemCreationDelay;
+    /** Running pools in creation order. Structurally changed only under write-all. */
     private final Map<UUID, SimPool> pools = new LinkedHashMap<>();
-    /** Stopped pools, with their whole state. Guarded by the engine lock. */
+    /** Stopped pools, with their whole state. Changed only under write-all. */
     private final Map<UUID, SimPool> stopped = new LinkedHashMap<>();
-    /** The simulated keyring. Guarded by the engine lock. */
-    private final Map<String, byte[]> keyring = new HashMap<>();
+    /** The simulated keyring; concurrent, needs no engine lock. */
+    private final Map<String, byte[]> keyring = new ConcurrentHashMap<>();
 
     /**
      * Creates an empty simulator.
@@ -75,8 +79,20 @@ public final class SimEngine implements Engine {
      * @param operationDelay time every mutating operation takes; {@link Duration#ZERO} for none
      */
     public SimEngine(Clock clock, Duration operationDelay) {
+        this(clock, operationDelay, Duration.ZERO);
+    }
+
+    /**
+     * Creates an empty simulator whose filesystem creation is slower than its other operations.
+     *
+     * @param clock                   source of initialisation and creation times
+     * @param operationDelay          time every mutating operation takes
+     * @param filesystemCreationDelay further time each filesystem creation takes
+     */
+    public SimEngine(Clock clock, Duration operationDelay, Duration filesystemCreationDelay) {
         this.clock = clock;
         this.operationDelay = operationDelay;
+        this.filesystemCreationDelay = filesystemCreationDelay;
     }
 
     // ---- pools
@@ -257,6 +273,7 @@ public final class SimEngine implements Engine {
     @Override
     public List<FilesystemView> createFilesystems(UUID pool, List<FilesystemSpec> specs) throws EngineException {
         simulateWork();
+        sleep(filesystemCreationDelay);
         SimPool p = running(pool);
         return p.filesystems().create(specs, p.fsLimit()).stream().map(f -> f.view(p.name())).toList();
     }
@@ -497,11 +514,15 @@ public final class SimEngine implements Engine {
     }
 
     private void simulateWork() throws EngineException {
-        if (operationDelay.isZero()) {
+        sleep(operationDelay);
+    }
+
+    private static void sleep(Duration delay) throws EngineException {
+        if (delay.isZero()) {
             return;
         }
         try {
-            Thread.sleep(operationDelay);
+            Thread.sleep(delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EngineException("Operation interrupted");
