@@ -43,7 +43,9 @@ class BusPolicyIT {
 
     @AfterAll
     static void stop() throws Exception {
-        running.close();
+        if (running != null) {
+            running.close();
+        }
     }
 
     /** Runs busctl as nobody. */

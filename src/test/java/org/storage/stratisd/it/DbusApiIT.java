@@ -42,7 +42,9 @@ class DbusApiIT {
 
     @AfterAll
     static void stopDaemon() throws Exception {
-        running.close();
+        if (running != null) {
+            running.close();
+        }
     }
 
     @Test

@@ -57,7 +57,9 @@ class FullApiIT {
 
     @AfterAll
     static void stopDaemon() throws Exception {
-        running.close();
+        if (running != null) {
+            running.close();
+        }
     }
 
     private static String pool(String name, String... devices) throws Exception {

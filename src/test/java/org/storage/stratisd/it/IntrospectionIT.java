@@ -34,7 +34,9 @@ class IntrospectionIT {
 
     @AfterAll
     static void stop() throws Exception {
-        running.close();
+        if (running != null) {
+            running.close();
+        }
     }
 
     private static String introspect(String path) throws Exception {

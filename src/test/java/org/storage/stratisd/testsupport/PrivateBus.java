@@ -55,8 +55,9 @@ public final class PrivateBus implements AutoCloseable {
             text = text.replace(e.getKey(), e.getValue());
         }
         Files.writeString(config, text);
+        // Never inherit the test JVM's output: a bus left behind would keep Maven waiting for it.
         Process process = new ProcessBuilder("dbus-daemon", "--nofork", "--print-address", "--config-file=" + config)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(dir.resolve("bus.log").toFile())
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String address = out.readLine();

@@ -41,11 +41,25 @@ public final class RunningDaemon implements AutoCloseable {
         return start(PrivateBus.start(template, substitutions));
     }
 
+    /** Starts the client and the daemon on the bus; if either fails, stops whatever was started. */
     private static RunningDaemon start(PrivateBus bus, String... daemonArgs) throws Exception {
-        BusClient client = new BusClient(bus.address());
-        DaemonProcess daemon = DaemonProcess.start(bus.address(), daemonArgs);
-        daemon.awaitNameOwned(client, Duration.ofSeconds(30));
-        return new RunningDaemon(bus, client, daemon);
+        BusClient client = null;
+        DaemonProcess daemon = null;
+        try {
+            client = new BusClient(bus.address());
+            daemon = DaemonProcess.start(bus.address(), daemonArgs);
+            daemon.awaitNameOwned(client, Duration.ofSeconds(30));
+            return new RunningDaemon(bus, client, daemon);
+        } catch (Exception | Error e) {
+            if (daemon != null) {
+                daemon.close();
+            }
+            if (client != null) {
+                client.close();
+            }
+            bus.close();
+            throw e;
+        }
     }
 
     public PrivateBus bus() {
