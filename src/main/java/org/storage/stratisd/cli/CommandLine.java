@@ -19,7 +19,7 @@ public record CommandLine(boolean help, boolean version, List<String> springArgs
     /** The version line {@code --version} prints. */
     public static final String VERSION_LINE = "stratisd 3.9.2";
     private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error");
-    private static final List<String> PASSTHROUGH = List.of("--stratisd.", "--logging.", "--spring.");
+    private static final List<String> PASSTHROUGH = List.of("--stratisd.", "--logging.", "--spring.", "--server.", "--management.");
 
     /** The usage text {@code --help} prints. */
     public static final String USAGE = """

@@ -14,6 +14,7 @@ import org.storage.stratisd.lifecycle.ShouldExit;
 import org.storage.stratisd.lifecycle.ShutdownCoordinator;
 import org.storage.stratisd.lifecycle.SignalHandler;
 import org.storage.stratisd.lifecycle.TaskSupervisor;
+import org.storage.stratisd.observability.DaemonMetrics;
 import org.storage.stratisd.tree.DbusChannel;
 import org.storage.stratisd.tree.DbusTree;
 import org.storage.stratisd.tree.DbusTreeHandler;
@@ -60,8 +61,8 @@ class DaemonConfiguration {
     }
 
     @Bean
-    DbusTree dbusTree() {
-        return new DbusTree();
+    DbusTree dbusTree(DaemonMetrics metrics) {
+        return new DbusTree(metrics);
     }
 
     @Bean(destroyMethod = "destroy")
@@ -75,15 +76,16 @@ class DaemonConfiguration {
     }
 
     @Bean
-    DbusTreeHandler dbusTreeHandler(DbusChannel channel, DbusTree tree, BusConnection bus, TaskSupervisor supervisor) {
-        return new DbusTreeHandler(channel, tree, new SignalEmitter(bus), supervisor);
+    DbusTreeHandler dbusTreeHandler(DbusChannel channel, DbusTree tree, BusConnection bus, TaskSupervisor supervisor,
+                                    DaemonMetrics metrics) {
+        return new DbusTreeHandler(channel, tree, new SignalEmitter(bus), supervisor, metrics);
     }
 
     @Bean
     DbusConnectionHandler dbusConnectionHandler(BusConnection bus, DbusApi api, DbusChannel channel,
-                                                StratisdProperties properties, ShouldExit shouldExit) {
+                                                StratisdProperties properties, ShouldExit shouldExit, DaemonMetrics metrics) {
         return new DbusConnectionHandler(bus, api.router(), channel, api.rootRegistration(),
-                properties.methodCallConcurrency(), properties.shutdownGrace(), shouldExit);
+                properties.methodCallConcurrency(), properties.shutdownGrace(), shouldExit, metrics);
     }
 
     @Bean
@@ -95,9 +97,9 @@ class DaemonConfiguration {
     @Bean
     DbusUdevHandler dbusUdevHandler(UdevChannel udevChannel, DbusChannel dbusChannel, Engine engine,
                                     EngineLock engineLock, DbusApi api, TaskSupervisor supervisor,
-                                    StratisdProperties properties) {
+                                    StratisdProperties properties, DaemonMetrics metrics) {
         return new DbusUdevHandler(udevChannel, dbusChannel, engine::handleDeviceEvents, engineLock,
-                api::publishPool, supervisor, properties.udevPollTimeout());
+                api::publishPool, supervisor, properties.udevPollTimeout(), metrics);
     }
 
     @Bean

@@ -8,6 +8,8 @@ import org.storage.stratisd.engine.lock.EngineLock;
 import org.storage.stratisd.engine.lock.EngineMutex;
 import org.storage.stratisd.engine.lock.PoolLocks;
 import org.storage.stratisd.engine.sim.SimEngine;
+import org.storage.stratisd.observability.DaemonMetrics;
+import org.storage.stratisd.observability.InstrumentedEngineLock;
 
 /** The engine and its lock. */
 @Configuration(proxyBeanMethods = false)
@@ -23,10 +25,11 @@ class EngineConfiguration {
     }
 
     @Bean
-    EngineLock engineLock(StratisdProperties properties) {
-        return switch (properties.locking()) {
+    EngineLock engineLock(StratisdProperties properties, DaemonMetrics metrics) {
+        EngineLock lock = switch (properties.locking()) {
             case PER_POOL -> new PoolLocks();
             case ENGINE_MUTEX -> new EngineMutex();
         };
+        return new InstrumentedEngineLock(lock, metrics);
     }
 }

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.storage.stratisd.lifecycle.ShouldExit;
+import org.storage.stratisd.observability.DaemonMetrics;
 import org.storage.stratisd.tree.DbusChannel;
 import org.storage.stratisd.tree.TreeUpdate;
 
@@ -32,8 +33,13 @@ import org.storage.stratisd.tree.TreeUpdate;
  */
 public final class DbusConnectionHandler implements SmartLifecycle, IncomingCalls {
 
-    /** Starts last (after the tree handler and udev tasks), stops first. */
-    public static final int PHASE = 2000;
+    /**
+     * Starts last and stops first of the daemon's tasks, and between the web server's two phases
+     * (start/stop at {@code MAX_VALUE - 2048}, graceful shutdown at {@code MAX_VALUE - 1024}): the
+     * management server is up before the name is requested and stays up while calls drain, so the
+     * probes can say "not ready" during start-up and shutdown instead of refusing connections.
+     */
+    public static final int PHASE = Integer.MAX_VALUE - 1536;
     private static final Logger log = LoggerFactory.getLogger(DbusConnectionHandler.class);
     /** Shutdown does not wait longer than this for the bus to confirm the name is released. */
     private static final Duration NAME_RELEASE_TIMEOUT = Duration.ofSeconds(2);
@@ -44,6 +50,7 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
     private final TreeUpdate rootRegistration;
     private final Duration shutdownGrace;
     private final ShouldExit shouldExit;
+    private final DaemonMetrics metrics;
     /** Fair, so calls waiting for a permit start in arrival order. */
     private final Semaphore permits;
     private final Object admission = new Object();
@@ -63,16 +70,18 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
      * @param concurrency      at most this many method tasks run at once
      * @param shutdownGrace    how long stop waits for in-flight tasks
      * @param shouldExit       once set, no call is admitted
+     * @param metrics          where each answered call is reported
      */
     public DbusConnectionHandler(BusConnection bus, CallRouter router, DbusChannel channel,
                                  TreeUpdate rootRegistration, int concurrency, Duration shutdownGrace,
-                                 ShouldExit shouldExit) {
+                                 ShouldExit shouldExit, DaemonMetrics metrics) {
         this.bus = bus;
         this.router = router;
         this.channel = channel;
         this.rootRegistration = rootRegistration;
         this.shutdownGrace = shutdownGrace;
         this.shouldExit = shouldExit;
+        this.metrics = metrics;
         this.permits = new Semaphore(concurrency, true);
     }
 
@@ -156,7 +165,10 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
         try {
             permits.acquireUninterruptibly();
             try {
-                reply(call, answer(call));
+                long start = System.nanoTime();
+                Message reply = answer(call);
+                reply(call, reply);
+                report(call, reply, System.nanoTime() - start);
             } finally {
                 permits.release();
                 ReceivedDescriptors.close(call);
@@ -180,6 +192,21 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
             return Replies.error(bus, call, DbusErrors.FAILED,
                     "Internal error in " + call.getInterface() + "." + call.getName() + ": " + e);
         }
+    }
+
+    /** Reports a call; unknown interfaces and methods are counted together, so clients cannot inflate the series. */
+    private void report(MethodCall call, Message reply, long nanos) {
+        String outcome;
+        boolean known = true;
+        if (reply instanceof org.freedesktop.dbus.messages.Error error) {
+            outcome = "dbus_error";
+            String name = error.getName();
+            known = !(DbusErrors.UNKNOWN_METHOD.equals(name) || DbusErrors.UNKNOWN_INTERFACE.equals(name)
+                    || DbusErrors.UNKNOWN_OBJECT.equals(name));
+        } else {
+            outcome = Results.failedReturnCode(reply) ? "rc_error" : "ok";
+        }
+        metrics.methodCall(known ? String.valueOf(call.getInterface()) : "unknown", known ? call.getName() : "unknown", outcome, nanos);
     }
 
     private void reply(MethodCall call, Message reply) {

@@ -33,6 +33,23 @@ final class Results {
         return new Object[] {defaultPayload, new UInt16(1), message};
     }
 
+    /**
+     * Whether a reply is a Stratis method's failure: its body ends with a return code and message,
+     * and the code is not 0.
+     *
+     * @param reply the reply message
+     * @return true for a return code other than 0
+     */
+    static boolean failedReturnCode(org.freedesktop.dbus.messages.Message reply) {
+        try {
+            Object[] values = reply.getParameters();
+            return values != null && values.length >= 2 && values[values.length - 2] instanceof UInt16 rc
+                    && values[values.length - 1] instanceof String && rc.intValue() != 0;
+        } catch (org.freedesktop.dbus.exceptions.DBusException e) {
+            return false;
+        }
+    }
+
     /** A struct payload. */
     static Object[] struct(Object... members) {
         return members;

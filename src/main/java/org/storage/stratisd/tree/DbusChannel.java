@@ -26,7 +26,7 @@ public final class DbusChannel {
      * @return completes when the tree handler has applied the whole batch
      */
     public CompletableFuture<Void> send(List<TreeUpdate> updates) {
-        Batch batch = new Batch(List.copyOf(updates), new CompletableFuture<>());
+        Batch batch = new Batch(List.copyOf(updates), new CompletableFuture<>(), System.nanoTime());
         queue.offer(batch);
         return batch.applied();
     }
@@ -64,7 +64,8 @@ public final class DbusChannel {
      *
      * @param updates the updates
      * @param applied completed by the tree handler
+     * @param sent    {@link System#nanoTime()} when it was sent
      */
-    record Batch(List<TreeUpdate> updates, CompletableFuture<Void> applied) {
+    record Batch(List<TreeUpdate> updates, CompletableFuture<Void> applied, long sent) {
     }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.SequencedMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
+import org.storage.stratisd.observability.DaemonMetrics;
 
 /**
  * The dbus tree: object paths to interfaces to property values. Every read on the bus
@@ -22,9 +23,19 @@ import java.util.function.Function;
  */
 public final class DbusTree {
 
+    private final DaemonMetrics metrics;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
     /** Path to object, in registration order. Guarded by {@link #lock}. */
     private final SequencedMap<String, TreeObject> objects = new LinkedHashMap<>();
+
+    /**
+     * Creates an empty tree.
+     *
+     * @param metrics where the tree lock's wait and hold times are reported
+     */
+    public DbusTree(DaemonMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     /**
      * Runs a function over a consistent view of the tree, under the read lock.
@@ -35,11 +46,14 @@ public final class DbusTree {
      */
     public <T> T read(Function<SequencedMap<String, TreeObject>, T> reader) {
         var readLock = lock.readLock();
+        long requested = System.nanoTime();
         readLock.lock();
+        long granted = System.nanoTime();
         try {
             return reader.apply(Collections.unmodifiableSequencedMap(objects));
         } finally {
             readLock.unlock();
+            metrics.lock("tree", "read", granted - requested, System.nanoTime() - granted);
         }
     }
 
@@ -61,7 +75,9 @@ public final class DbusTree {
      */
     Optional<TreeObject> apply(TreeUpdate update) {
         var writeLock = lock.writeLock();
+        long requested = System.nanoTime();
         writeLock.lock();
+        long granted = System.nanoTime();
         try {
             return switch (update) {
                 case TreeUpdate.AddObject add -> Optional.ofNullable(
@@ -77,6 +93,7 @@ public final class DbusTree {
             };
         } finally {
             writeLock.unlock();
+            metrics.lock("tree", "write", granted - requested, System.nanoTime() - granted);
         }
     }
 
@@ -87,5 +104,15 @@ public final class DbusTree {
      */
     public int size() {
         return read(Map::size);
+    }
+
+    /**
+     * The number of registered objects of one kind.
+     *
+     * @param kind the kind
+     * @return the count
+     */
+    public long count(ObjectKind kind) {
+        return read(view -> view.values().stream().filter(o -> o.kind() == kind).count());
     }
 }

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.storage.stratisd.lifecycle.LongLivedTask;
 import org.storage.stratisd.lifecycle.TaskSupervisor;
+import org.storage.stratisd.observability.DaemonMetrics;
 
 /**
  * The DbusTreeHandler task: the only consumer of the {@link DbusChannel} and the only writer of the
@@ -28,6 +29,7 @@ public final class DbusTreeHandler extends LongLivedTask {
     private final DbusChannel channel;
     private final DbusTree tree;
     private final TreeSignals signals;
+    private final DaemonMetrics metrics;
 
     /**
      * Creates the handler.
@@ -36,12 +38,15 @@ public final class DbusTreeHandler extends LongLivedTask {
      * @param tree       the tree it writes
      * @param signals    where changes are announced
      * @param supervisor runs its thread and reports its failure
+     * @param metrics    where the time from an engine change to the tree showing it is reported
      */
-    public DbusTreeHandler(DbusChannel channel, DbusTree tree, TreeSignals signals, TaskSupervisor supervisor) {
+    public DbusTreeHandler(DbusChannel channel, DbusTree tree, TreeSignals signals, TaskSupervisor supervisor,
+                           DaemonMetrics metrics) {
         super("dbus-tree-handler", PHASE, supervisor);
         this.channel = channel;
         this.tree = tree;
         this.signals = signals;
+        this.metrics = metrics;
     }
 
     @Override
@@ -77,6 +82,7 @@ public final class DbusTreeHandler extends LongLivedTask {
                 apply(update);
             }
             batch.applied().complete(null);
+            metrics.treeUpdateApplied(System.nanoTime() - batch.sent());
         } catch (RuntimeException e) {
             batch.applied().completeExceptionally(e);
             failed(e);

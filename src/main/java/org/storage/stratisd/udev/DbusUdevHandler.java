@@ -11,6 +11,7 @@ import org.storage.stratisd.engine.PoolView;
 import org.storage.stratisd.engine.lock.EngineLock;
 import org.storage.stratisd.lifecycle.LongLivedTask;
 import org.storage.stratisd.lifecycle.TaskSupervisor;
+import org.storage.stratisd.observability.DaemonMetrics;
 import org.storage.stratisd.tree.DbusChannel;
 import org.storage.stratisd.tree.TreeUpdate;
 
@@ -31,6 +32,7 @@ public final class DbusUdevHandler extends LongLivedTask {
     private final EngineLock engineLock;
     private final Function<PoolView, List<TreeUpdate>> registration;
     private final Duration wakeInterval;
+    private final DaemonMetrics metrics;
 
     /**
      * Creates the handler.
@@ -42,11 +44,12 @@ public final class DbusUdevHandler extends LongLivedTask {
      * @param registration the tree updates that publish one pool
      * @param supervisor   runs the thread and reports its failure
      * @param wakeInterval how often the loop checks whether it should stop
+     * @param metrics      where the handling time of each batch is reported
      */
     public DbusUdevHandler(UdevChannel udevChannel, DbusChannel dbusChannel,
                            Function<List<DeviceEvent>, List<PoolView>> engineEvents, EngineLock engineLock,
                            Function<PoolView, List<TreeUpdate>> registration, TaskSupervisor supervisor,
-                           Duration wakeInterval) {
+                           Duration wakeInterval, DaemonMetrics metrics) {
         super("dbus-udev-handler", PHASE, supervisor);
         this.udevChannel = udevChannel;
         this.dbusChannel = dbusChannel;
@@ -54,6 +57,7 @@ public final class DbusUdevHandler extends LongLivedTask {
         this.engineLock = engineLock;
         this.registration = registration;
         this.wakeInterval = wakeInterval;
+        this.metrics = metrics;
     }
 
     /** The loop wakes at least every {@code wakeInterval} and then sees it should stop. */
@@ -84,12 +88,15 @@ public final class DbusUdevHandler extends LongLivedTask {
      * @return completes when the tree shows every pool the batch set up
      */
     CompletableFuture<Void> handle(List<DeviceEvent> batch) {
+        long start = System.nanoTime();
         try (EngineLock.Guard guard = engineLock.writeAll()) {
             List<TreeUpdate> updates = new ArrayList<>();
             for (PoolView pool : engineEvents.apply(batch)) {
                 updates.addAll(registration.apply(pool));
             }
             return updates.isEmpty() ? CompletableFuture.completedFuture(null) : dbusChannel.send(updates);
+        } finally {
+            metrics.udevEventsHandled(batch.size(), System.nanoTime() - start);
         }
     }
 }

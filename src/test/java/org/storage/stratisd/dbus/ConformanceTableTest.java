@@ -1,5 +1,6 @@
 package org.storage.stratisd.dbus;
 
+import org.storage.stratisd.observability.DaemonMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -93,7 +94,7 @@ class ConformanceTableTest {
         TreePublisher publisher = new TreePublisher(new ObjectPaths(), new ObjectRegistry());
         Mutations mutations = new Mutations(new org.storage.stratisd.engine.lock.PoolLocks(), new DbusChannel());
         ManagerMethods manager = new ManagerMethods(engine, mutations, publisher);
-        PoolMethods pool = new PoolMethods(engine, mutations, publisher, new DbusTree());
+        PoolMethods pool = new PoolMethods(engine, mutations, publisher, new DbusTree(DaemonMetrics.NONE));
         FilesystemMethods objects = new FilesystemMethods(engine, mutations, publisher);
         List<InterfaceDefinition> all = new ArrayList<>(ManagerInterfaces.revisions(manager));
         all.addAll(ReportInterfaces.revisions(manager::getReport));

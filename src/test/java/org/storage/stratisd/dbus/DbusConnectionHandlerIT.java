@@ -1,5 +1,6 @@
 package org.storage.stratisd.dbus;
 
+import org.storage.stratisd.observability.DaemonMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -53,9 +54,9 @@ class DbusConnectionHandlerIT {
         bus = PrivateBus.start();
         TaskSupervisor supervisor = new TaskSupervisor(event -> { });
         connection = new BusConnection(bus.address(), supervisor);
-        DbusTree tree = new DbusTree();
+        DbusTree tree = new DbusTree(DaemonMetrics.NONE);
         DbusChannel channel = new DbusChannel();
-        treeHandler = new DbusTreeHandler(channel, tree, new SignalEmitter(connection), supervisor);
+        treeHandler = new DbusTreeHandler(channel, tree, new SignalEmitter(connection), supervisor, DaemonMetrics.NONE);
         treeHandler.start();
         InterfaceDefinition test = new InterfaceDefinition(IFACE, 0, List.of(
                 new Method("Boom", List.of(), List.of(new Arg("result", "s")), (call, args) -> {
@@ -76,7 +77,7 @@ class DbusConnectionHandlerIT {
         ifaces.put(IFACE, Map.of());
         TreeUpdate root = new TreeUpdate.AddObject(ObjectPaths.ROOT, ObjectKind.ROOT, new UUID(0, 0), "", ifaces);
         handler = new DbusConnectionHandler(connection, new CallRouter(tree, new InterfaceRegistry(List.of(test), List.of()), connection),
-                channel, root, CONCURRENCY, Duration.ofSeconds(30), new ShouldExit());
+                channel, root, CONCURRENCY, Duration.ofSeconds(30), new ShouldExit(), DaemonMetrics.NONE);
         handler.start();
         client = new BusClient(bus.address());
     }
@@ -106,6 +107,7 @@ class DbusConnectionHandlerIT {
     @RepeatedTest(3)
     void neverRunsMoreTasksThanTheBoundAndAnswersEveryCall() throws Exception {
         List<CompletableFuture<Message>> calls = new ArrayList<>();
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(16);
         for (int i = 0; i < 40; i++) {
             String value = "v" + i;
             boolean boom = i % 7 == 0;
@@ -116,8 +118,9 @@ class DbusConnectionHandlerIT {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            }));
+            }, clients));
         }
+        clients.shutdown();
         for (int i = 0; i < calls.size(); i++) {
             Message reply = calls.get(i).join();
             if (i % 7 == 0) {
@@ -126,7 +129,7 @@ class DbusConnectionHandlerIT {
                 assertThat(reply.getParameters()).containsExactly("v" + i);
             }
         }
-        assertThat(maxRunning.get()).isBetween(1, CONCURRENCY);
+        assertThat(maxRunning.get()).as("the bound was reached and never exceeded").isEqualTo(CONCURRENCY);
         assertThat(handler.inFlight()).isZero();
     }
 }

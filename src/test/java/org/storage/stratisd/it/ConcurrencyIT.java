@@ -103,6 +103,7 @@ class ConcurrencyIT {
                     createArgs(name, List.of("/dev/" + name))).ok().struct()[1])[0]).getPath());
         }
         CyclicBarrier start = new CyclicBarrier(CLIENTS);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(CLIENTS);
         List<CompletableFuture<Void>> workers = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
             int client = c;
@@ -113,9 +114,10 @@ class ConcurrencyIT {
                 } catch (Exception e) {
                     throw new IllegalStateException("history of client " + client + " with seed " + seed, e);
                 }
-            }));
+            }, threads));
         }
         CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        threads.shutdown();
 
         assertTreeEqualsEngine("seed " + seed);
         for (String pool : pools) {
@@ -170,6 +172,7 @@ class ConcurrencyIT {
     void renameRacingDestroyOnOneFilesystemNeverCorruptsTheTree() throws Exception {
         String pool = ((DBusPath) ((Object[]) calls(0).call(ROOT, M9, "CreatePool", BusClient.CREATE_POOL_R9,
                 createArgs("race", List.of("/dev/race"))).ok().struct()[1])[0]).getPath();
+        java.util.concurrent.ExecutorService pair = java.util.concurrent.Executors.newFixedThreadPool(2);
         for (int i = 0; i < 100; i++) {
             Object[] created = calls(0).call(pool, P9, "CreateFilesystems", "a(s(bs)(bs))",
                     one(s("victim" + i, s(false, ""), s(false, "")))).ok().struct();
@@ -182,7 +185,7 @@ class ConcurrencyIT {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, pair);
             CompletableFuture<Void> destroy = CompletableFuture.runAsync(() -> {
                 try {
                     together.await();
@@ -190,10 +193,11 @@ class ConcurrencyIT {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, pair);
             CompletableFuture.allOf(rename, destroy).get(30, TimeUnit.SECONDS);
             assertThat(clients.get(0).managedPaths()).doesNotContain(fs);
         }
+        pair.shutdown();
         assertTreeEqualsEngine("after the races");
         calls(0).call(ROOT, M9, "DestroyPool", "o", o(pool)).ok();
     }

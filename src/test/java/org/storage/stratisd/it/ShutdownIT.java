@@ -48,6 +48,7 @@ class ShutdownIT {
                 "--stratisd.sim.operation-delay=400ms")) {
             daemon.awaitNameOwned(client, BOUND);
             List<CompletableFuture<CommandResult>> calls = new ArrayList<>();
+            java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(IN_FLIGHT);
             for (int i = 0; i < IN_FLIGHT; i++) {
                 String name = "inflight-" + i;
                 calls.add(CompletableFuture.supplyAsync(() -> {
@@ -56,9 +57,13 @@ class ShutdownIT {
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
-                }));
+                }, clients));
             }
+            clients.shutdown();
             daemon.awaitLog("Admitted org.storage.stratis3.Manager.r9.CreatePool", IN_FLIGHT, BOUND);
+            // With 400 ms per creation under the pool-table lock, all six are admitted well before
+            // the first one replies: the signal finds six calls in flight.
+            assertThat(daemon.log()).doesNotContain("Released");
 
             daemon.signal(signal);
 

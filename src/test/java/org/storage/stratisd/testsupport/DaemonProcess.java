@@ -38,7 +38,7 @@ public final class DaemonProcess implements AutoCloseable {
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar, "--sim",
-                "--stratisd.bus-address=" + busAddress));
+                "--stratisd.bus-address=" + busAddress, "--server.port=0"));
         command.addAll(List.of(extraArgs));
         Path log = Files.createTempFile("stratisd", ".log");
         Process process = new ProcessBuilder(command)
@@ -118,6 +118,21 @@ public final class DaemonProcess implements AutoCloseable {
             throw new IllegalStateException("Daemon still running after " + timeout + ":\n" + log());
         }
         return process.exitValue();
+    }
+
+    /**
+     * The port the management server listens on, read from the daemon's log.
+     *
+     * @param timeout how long to wait for the server to start
+     * @return the port
+     */
+    public int managementPort(Duration timeout) throws InterruptedException {
+        awaitLog("Tomcat started on port ", 1, timeout);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Tomcat started on port (\\d+)").matcher(log());
+        if (!m.find()) {
+            throw new IllegalStateException("No management port in the log:\n" + log());
+        }
+        return Integer.parseInt(m.group(1));
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.storage.stratisd.tree;
 
+import org.storage.stratisd.observability.DaemonMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -64,11 +65,11 @@ class DbusTreeHandlerContentionTest {
     @RepeatedTest(5)
     void manyProducersLoseNothingAndKeepTheirOrder() throws Exception {
         DbusChannel channel = new DbusChannel();
-        DbusTree tree = new DbusTree();
+        DbusTree tree = new DbusTree(DaemonMetrics.NONE);
         RecordingSignals signals = new RecordingSignals();
         List<TaskFailed> failures = new CopyOnWriteArrayList<>();
         DbusTreeHandler handler = new DbusTreeHandler(channel, tree, signals,
-                new TaskSupervisor(event -> failures.add((TaskFailed) event)));
+                new TaskSupervisor(event -> failures.add((TaskFailed) event)), DaemonMetrics.NONE);
         handler.start();
 
         CyclicBarrier start = new CyclicBarrier(PRODUCERS);
@@ -139,9 +140,9 @@ class DbusTreeHandlerContentionTest {
     @Test
     void stopAppliesWhatIsStillOnTheChannel() {
         DbusChannel channel = new DbusChannel();
-        DbusTree tree = new DbusTree();
+        DbusTree tree = new DbusTree(DaemonMetrics.NONE);
         RecordingSignals signals = new RecordingSignals();
-        DbusTreeHandler handler = new DbusTreeHandler(channel, tree, signals, new TaskSupervisor(event -> { }));
+        DbusTreeHandler handler = new DbusTreeHandler(channel, tree, signals, new TaskSupervisor(event -> { }), DaemonMetrics.NONE);
         List<CompletableFuture<Void>> sent = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             sent.add(channel.send(List.of(new TreeUpdate.AddObject("/p0/" + i, ObjectKind.POOL, UUID.randomUUID(), "", props(i)))));
@@ -156,9 +157,9 @@ class DbusTreeHandlerContentionTest {
     @Test
     void aChangeForAnUnknownPathChangesNothingAndSignalsNothing() {
         DbusChannel channel = new DbusChannel();
-        DbusTree tree = new DbusTree();
+        DbusTree tree = new DbusTree(DaemonMetrics.NONE);
         RecordingSignals signals = new RecordingSignals();
-        DbusTreeHandler handler = new DbusTreeHandler(channel, tree, signals, new TaskSupervisor(event -> { }));
+        DbusTreeHandler handler = new DbusTreeHandler(channel, tree, signals, new TaskSupervisor(event -> { }), DaemonMetrics.NONE);
         handler.start();
 
         channel.send(List.of(

@@ -1,5 +1,6 @@
 package org.storage.stratisd.udev;
 
+import org.storage.stratisd.observability.DaemonMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;
@@ -61,12 +62,12 @@ class DbusUdevHandlerTest {
     private final PoolPerAddEngine engine = new PoolPerAddEngine();
     private final UdevChannel udevChannel = new UdevChannel();
     private final DbusChannel dbusChannel = new DbusChannel();
-    private final DbusTree tree = new DbusTree();
+    private final DbusTree tree = new DbusTree(DaemonMetrics.NONE);
     private final TaskSupervisor supervisor = new TaskSupervisor(e -> { });
-    private final DbusTreeHandler treeHandler = new DbusTreeHandler(dbusChannel, tree, NO_SIGNALS, supervisor);
+    private final DbusTreeHandler treeHandler = new DbusTreeHandler(dbusChannel, tree, NO_SIGNALS, supervisor, DaemonMetrics.NONE);
     private final DbusUdevHandler handler = new DbusUdevHandler(udevChannel, dbusChannel, engine::handleDeviceEvents, new org.storage.stratisd.engine.lock.PoolLocks(),
             pool -> List.of(new TreeUpdate.AddObject("/p/" + pool.name(), ObjectKind.POOL, pool.uuid(), "", new LinkedHashMap<>())),
-            supervisor, java.time.Duration.ofMillis(50));
+            supervisor, java.time.Duration.ofMillis(50), DaemonMetrics.NONE);
 
     @Test
     void poolsSetUpByEventsAppearInTheTree() {
