@@ -62,11 +62,22 @@ public final class BusConnection implements DisposableBean {
                 }
             }
         };
-        this.connection = CallInterception.build(call -> route.accept(call),
-                () -> DBusConnectionBuilder.forAddress(address)
+        this.connection = CallInterception.build(call -> route.accept(call), () -> {
+            try {
+                return DBusConnectionBuilder.forAddress(address)
                         .withShared(false)
                         .withDisconnectCallback(onLoss)
-                        .build());
+                        .build();
+            } catch (RuntimeException e) {
+                if (String.valueOf(e.getMessage()).contains("MachineId")) {
+                    // dbus-java reads the machine id for every connection and says "Session Bus" even for the system bus.
+                    // Not chained: the library's own message would be what the operator reads first.
+                    throw new IllegalStateException("D-Bus needs a machine id and none was found (/etc/machine-id,"
+                            + " /var/lib/dbus/machine-id); in a container, mount the host's /etc/machine-id read-only");
+                }
+                throw e;
+            }
+        });
         this.bus = connection.getRemoteObject(BUS_NAME, BUS_PATH, DBus.class);
         log.info("Connected to D-Bus at {} as {}", address, connection.getUniqueName());
     }

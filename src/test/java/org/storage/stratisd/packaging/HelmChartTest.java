@@ -61,9 +61,9 @@ class HelmChartTest {
         assertThat((String) at(container, "readinessProbe", "httpGet", "path")).isEqualTo("/actuator/health/readiness");
         assertThat((String) at(container, "resources", "requests", "memory")).isEqualTo("320Mi");
         List<Map<String, Object>> volumes = at(pod, "volumes");
-        assertThat(volumes).extracting(v -> at(v, "hostPath", "path")).containsExactly("/dev", "/run/udev", "/run/dbus");
+        assertThat(volumes).extracting(v -> at(v, "hostPath", "path")).containsExactly("/dev", "/run/udev", "/run/dbus", "/etc/machine-id");
         assertThat((List<Map<String, Object>>) at(container, "volumeMounts")).extracting(m -> m.get("mountPath"))
-                .containsExactly("/dev", "/run/udev", "/run/dbus");
+                .containsExactly("/dev", "/run/udev", "/run/dbus", "/etc/machine-id");
         assertThat((Map<String, Object>) at(daemonSet, "spec", "template", "metadata", "annotations"))
                 .containsEntry("prometheus.io/scrape", "true").containsEntry("prometheus.io/path", "/actuator/prometheus");
         assertThat((Integer) at(pod, "terminationGracePeriodSeconds")).isGreaterThan(60);

@@ -1,0 +1,28 @@
+# stratisd-java container image. No registry is assumed: the base image is built locally by
+# scripts/container-base.sh (Debian 12 minbase with a JDK 25) and named with BASE_IMAGE.
+#
+#   mvn -B -DskipTests package            # or let the build stage run Maven (needs it in the base)
+#   docker build --build-arg BASE_IMAGE=stratisd-base:bookworm -t stratisd-java .
+#   docker run -d --name stratisd --privileged \
+#       -v /dev:/dev -v /run/udev:/run/udev -v /run/dbus:/run/dbus \
+#       -v /etc/machine-id:/etc/machine-id:ro stratisd-java
+ARG BASE_IMAGE=stratisd-base:bookworm
+
+FROM ${BASE_IMAGE} AS build
+WORKDIR /src
+COPY . .
+RUN if [ -f target/stratisd-java.jar ]; then \
+        echo "Using target/stratisd-java.jar built before"; \
+    elif command -v mvn >/dev/null 2>&1; then \
+        mvn -B -q -DskipTests package; \
+    else \
+        echo "No target/stratisd-java.jar and no Maven in the base image: run 'mvn -DskipTests package' first" >&2; exit 1; \
+    fi
+
+FROM ${BASE_IMAGE}
+COPY --from=build /src/target/stratisd-java.jar /usr/share/stratisd-java/stratisd-java.jar
+COPY --from=build /src/systemd/stratisd-java /usr/libexec/stratisd-java
+EXPOSE 9184
+# The launcher execs the JVM: the daemon is PID 1 and receives SIGTERM from docker stop directly.
+ENTRYPOINT ["/usr/libexec/stratisd-java"]
+CMD ["--sim", "--server.address=0.0.0.0"]
