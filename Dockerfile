@@ -19,8 +19,11 @@ RUN if [ -f target/stratisd-java.jar ]; then \
         echo "No target/stratisd-java.jar and no Maven in the base image: run 'mvn -DskipTests package' first" >&2; exit 1; \
     fi
 
+RUN java -Djarmode=tools -jar target/stratisd-java.jar extract --destination /opt/stratisd-java
+
 FROM ${BASE_IMAGE}
-COPY --from=build /src/target/stratisd-java.jar /usr/share/stratisd-java/stratisd-java.jar
+# The extracted layout; the launcher records a JDK AOT cache at the first clean stop and uses it after.
+COPY --from=build /opt/stratisd-java /usr/share/stratisd-java
 COPY --from=build /src/systemd/stratisd-java /usr/libexec/stratisd-java
 EXPOSE 9184
 # The launcher execs the JVM: the daemon is PID 1 and receives SIGTERM from docker stop directly.

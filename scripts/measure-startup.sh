@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Measures, for the packaged jar on a private dbus-daemon: the time from process start to the bus
-# name being owned (polling NameHasOwner with dbus-send every 10 ms, so the poller does not compete with the JVM for the two cores), and the RSS one second
-# later. Prints each run and the medians. Usage: scripts/measure-startup.sh [runs] [extra java options]
+# Measures, on a private dbus-daemon, the time from process start to the bus name being owned
+# (polling NameHasOwner every 10 ms, so the poller does not compete with the JVM for the two cores)
+# and the RSS one second later: for the plain fat jar, and for what the run command and the image
+# use (extracted layout + JDK AOT cache, after one recording start). Prints each run and the medians.
+# Usage: scripts/measure-startup.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
-runs="${1:-5}"; shift || true
+runs="${1:-5}"
 jar=target/stratisd-java.jar
 [ -f "$jar" ] || mvn -q -B -DskipTests package
 dir="$(mktemp -d)"
@@ -19,19 +21,35 @@ owned() {
     dbus-send --bus="$address" --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner \
         string:org.storage.stratis3 2>/dev/null | grep -q 'boolean true'
 }
-times=(); rss=()
-for i in $(seq "$runs"); do
-    start=$(date +%s%N)
-    "$JAVA_HOME/bin/java" -Xmx256m "$@" -jar "$jar" --sim --stratisd.bus-address="$address" >"$dir/log.$i" 2>&1 &
-    pid=$!
-    until owned; do kill -0 "$pid" || { cat "$dir/log.$i"; exit 1; }; sleep 0.01; done
-    end=$(date +%s%N)
-    sleep 1
-    r=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-    kill -INT "$pid"; wait "$pid" || true
-    ms=$(( (end - start) / 1000000 ))
-    echo "run $i: name owned after ${ms} ms, RSS $((r / 1024)) MiB"
-    times+=("$ms"); rss+=("$((r / 1024))")
-done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-echo "median: name owned after $(median "${times[@]}") ms, RSS $(median "${rss[@]}") MiB ($(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -1))"
+
+# measure LABEL COMMAND...: start the daemon with COMMAND, wait for the name, record, stop with SIGINT.
+measure() {
+    local label=$1; shift
+    local times=() rss=()
+    for i in $(seq "$runs"); do
+        local start end r pid
+        start=$(date +%s%N)
+        "$@" --sim --stratisd.bus-address="$address" --server.port=0 >"$dir/log" 2>&1 &
+        pid=$!
+        until owned; do kill -0 "$pid" || { cat "$dir/log"; exit 1; }; sleep 0.01; done
+        end=$(date +%s%N)
+        sleep 1
+        r=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+        kill -INT "$pid"; wait "$pid" || true
+        times+=("$(( (end - start) / 1000000 ))"); rss+=("$((r / 1024))")
+        echo "$label run $i: name owned after ${times[-1]} ms, RSS ${rss[-1]} MiB"
+    done
+    echo "$label median: name owned after $(median "${times[@]}") ms, RSS $(median "${rss[@]}") MiB"
+}
+
+measure "fat jar" "$JAVA_HOME/bin/java" -Xmx256m -jar "$jar"
+
+extracted="$dir/extracted"
+"$JAVA_HOME/bin/java" -Djarmode=tools -jar "$jar" extract --destination "$extracted" >/dev/null
+launch=(env STRATISD_JAVA="$JAVA_HOME/bin/java" STRATISD_JAR="$extracted/stratisd-java.jar" STRATISD_AOT_CACHE="$extracted/stratisd.aot" systemd/stratisd-java)
+runs_saved=$runs; runs=1
+measure "recording start (writes the AOT cache)" "${launch[@]}"
+runs=$runs_saved
+measure "extracted + AOT cache" "${launch[@]}"
+echo "($(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -1))"
