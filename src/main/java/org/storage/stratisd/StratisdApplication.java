@@ -50,6 +50,9 @@ public class StratisdApplication {
         ConfigurableApplicationContext context;
         try {
             context = application.run(commandLine.springArgs().toArray(String[]::new));
+        } catch (SpringApplication.AbandonedRunException e) {
+            // Spring's build-time AOT processing runs main and ends it on purpose once the context is prepared.
+            throw e;
         } catch (RuntimeException e) {
             System.err.println("stratisd: failed to start: " + rootMessage(e));
             return 1;

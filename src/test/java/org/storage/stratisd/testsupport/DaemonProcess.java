@@ -37,7 +37,8 @@ public final class DaemonProcess implements AutoCloseable {
             throw new IllegalStateException("System property stratisd.jar must name the packaged jar; run through mvn verify");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar, "--sim",
+        // As shipped: with the build-time Spring AOT bean definitions (see systemd/stratisd-java).
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dspring.aot.enabled=true", "-jar", jar, "--sim",
                 "--stratisd.bus-address=" + busAddress, "--server.port=0"));
         command.addAll(List.of(extraArgs));
         Path log = Files.createTempFile("stratisd", ".log");
