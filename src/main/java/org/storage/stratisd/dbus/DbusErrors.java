@@ -9,8 +9,6 @@ public final class DbusErrors {
     public static final String UNKNOWN_METHOD = "org.freedesktop.DBus.Error.UnknownMethod";
     public static final String UNKNOWN_PROPERTY = "org.freedesktop.DBus.Error.UnknownProperty";
     public static final String INVALID_ARGS = "org.freedesktop.DBus.Error.InvalidArgs";
-    public static final String PROPERTY_READ_ONLY = "org.freedesktop.DBus.Error.PropertyReadOnly";
-    public static final String NO_SERVER = "org.freedesktop.DBus.Error.NoServer";
 
     private DbusErrors() {
     }

@@ -88,7 +88,7 @@ final class ManagerMethods {
             return Results.ok(NO_POOL);
         }
         return Results.ok(Results.struct(true, Results.struct(Results.path(sync.poolPath()),
-                Results.paths(childPaths(sync, ObjectKind.BLOCKDEV)))));
+                Results.paths(sync.addedPaths(ObjectKind.BLOCKDEV)))));
     }
 
     Object[] destroyPool(MethodCall call, Object[] args) {
@@ -152,7 +152,7 @@ final class ManagerMethods {
                 return Results.ok(NOT_STARTED);
             }
             return Results.ok(Results.struct(true, Results.struct(Results.path(sync.poolPath()),
-                    Results.paths(childPaths(sync, ObjectKind.BLOCKDEV)), Results.paths(childPaths(sync, ObjectKind.FILESYSTEM)))));
+                    Results.paths(sync.addedPaths(ObjectKind.BLOCKDEV)), Results.paths(sync.addedPaths(ObjectKind.FILESYSTEM)))));
         } catch (EngineException e) {
             return Results.failed(NOT_STARTED, e.getMessage());
         }
@@ -278,10 +278,6 @@ final class ManagerMethods {
     private TreeUpdate rootRefresh(boolean lockedPoolsChanged) {
         return publisher.refreshRoot(ManagerInterfaces.values(engine.version(), engine.stoppedPools()),
                 lockedPoolsChanged ? Set.of("LockedPools") : Set.of());
-    }
-
-    private static List<String> childPaths(TreePublisher.Sync sync, ObjectKind kind) {
-        return sync.addedPaths(kind);
     }
 
     private static PoolId poolId(String id, String idType) throws EngineException {
