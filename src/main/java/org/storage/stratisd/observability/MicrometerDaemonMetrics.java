@@ -1,5 +1,6 @@
 package org.storage.stratisd.observability;
 
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -12,9 +13,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MicrometerDaemonMetrics implements DaemonMetrics {
 
-    private final MeterRegistry registry;
     private final Timer treeUpdate;
     private final Timer udevEvents;
+    // Tagged timers are built once here; a call only looks its meter up by tags.
+    private final Meter.MeterProvider<Timer> methodCalls;
+    private final Meter.MeterProvider<Timer> lockWait;
+    private final Meter.MeterProvider<Timer> lockHold;
 
     /**
      * Creates the publisher.
@@ -22,7 +26,6 @@ public final class MicrometerDaemonMetrics implements DaemonMetrics {
      * @param registry where meters are registered
      */
     public MicrometerDaemonMetrics(MeterRegistry registry) {
-        this.registry = registry;
         this.treeUpdate = Timer.builder("stratisd.tree.update.latency")
                 .description("Time from an engine change being posted on the dbus channel to the tree showing it")
                 .publishPercentileHistogram()
@@ -31,33 +34,30 @@ public final class MicrometerDaemonMetrics implements DaemonMetrics {
                 .description("Time to let the engine process a batch of udev events and publish its results")
                 .publishPercentileHistogram()
                 .register(registry);
+        this.methodCalls = Timer.builder("stratisd.method.calls")
+                .description("D-Bus method calls answered, by interface, method and outcome")
+                .publishPercentileHistogram()
+                .maximumExpectedValue(Duration.ofMinutes(2))
+                .withRegistry(registry);
+        this.lockWait = Timer.builder("stratisd.lock.wait")
+                .description("Time a lock request waited before it was granted")
+                .publishPercentileHistogram()
+                .withRegistry(registry);
+        this.lockHold = Timer.builder("stratisd.lock.hold")
+                .description("Time a lock was held")
+                .publishPercentileHistogram()
+                .withRegistry(registry);
     }
 
     @Override
     public void methodCall(String iface, String member, String outcome, long nanos) {
-        Timer.builder("stratisd.method.calls")
-                .description("D-Bus method calls answered, by interface, method and outcome")
-                .tags("interface", iface, "method", member, "outcome", outcome)
-                .publishPercentileHistogram()
-                .maximumExpectedValue(Duration.ofMinutes(2))
-                .register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        methodCalls.withTags("interface", iface, "method", member, "outcome", outcome).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void lock(String lock, String mode, long waitNanos, long holdNanos) {
-        Timer.builder("stratisd.lock.wait")
-                .description("Time a lock request waited before it was granted")
-                .tags("lock", lock, "mode", mode)
-                .publishPercentileHistogram()
-                .register(registry)
-                .record(waitNanos, TimeUnit.NANOSECONDS);
-        Timer.builder("stratisd.lock.hold")
-                .description("Time a lock was held")
-                .tags("lock", lock, "mode", mode)
-                .publishPercentileHistogram()
-                .register(registry)
-                .record(holdNanos, TimeUnit.NANOSECONDS);
+        lockWait.withTags("lock", lock, "mode", mode).record(waitNanos, TimeUnit.NANOSECONDS);
+        lockHold.withTags("lock", lock, "mode", mode).record(holdNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
