@@ -42,6 +42,17 @@ public final class DeviceProber {
     }
 
     /**
+     * What the kernel says about a device.
+     *
+     * @param devnode the device node or image file
+     * @return its block-device facts
+     * @throws IOException if it does not exist or is neither a block device nor a file
+     */
+    public BlockDeviceInfo deviceInfo(Path devnode) throws IOException {
+        return BlockDeviceInfo.of(devnode, sys, proc);
+    }
+
+    /**
      * Identifies one device.
      *
      * @param devnode the device node or image file
