@@ -1,5 +1,6 @@
 package org.storage.stratisd;
 
+import java.util.List;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -7,6 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.storage.stratisd.cli.CommandLine;
 import org.storage.stratisd.lifecycle.ShutdownCoordinator;
+import org.storage.stratisd.tools.DumpMetadata;
 
 /**
  * The stratisd process: parses the command line, starts the application context (which starts
@@ -24,6 +26,10 @@ public class StratisdApplication {
      * @param args the command line
      */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals(DumpMetadata.COMMAND)) {
+            System.exit(DumpMetadata.run(List.of(args).subList(1, args.length), System.out, System.err));
+            return;
+        }
         CommandLine commandLine;
         try {
             commandLine = CommandLine.parse(args);

@@ -26,6 +26,7 @@ public record CommandLine(boolean help, boolean version, List<String> springArgs
             Stratis storage daemon (stratisd-java)
 
             Usage: stratisd [OPTIONS]
+                   stratisd dump-metadata DEVICE_OR_FILE [--json]
 
             Options:
                   --sim                  Use the simulator engine

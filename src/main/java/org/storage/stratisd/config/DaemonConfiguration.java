@@ -99,7 +99,7 @@ class DaemonConfiguration {
                                     EngineLock engineLock, DbusApi api, TaskSupervisor supervisor,
                                     StratisdProperties properties, DaemonMetrics metrics) {
         return new DbusUdevHandler(udevChannel, dbusChannel, engine::handleDeviceEvents, engineLock,
-                api::publishPool, supervisor, properties.udevPollTimeout(), metrics);
+                api::publishAfterDeviceEvents, supervisor, properties.udevPollTimeout(), metrics);
     }
 
     @Bean

@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param shutdownGrace         how long shutdown waits for method tasks already running
  * @param locking               per-pool locks, or one engine-wide mutex (for comparison)
  * @param sim                   simulator settings
+ * @param real                  real-engine settings
  */
 @ConfigurationProperties("stratisd")
 public record StratisdProperties(
@@ -26,7 +27,8 @@ public record StratisdProperties(
         @DefaultValue("100ms") Duration udevPollTimeout,
         @DefaultValue("60s") Duration shutdownGrace,
         @DefaultValue("per-pool") Locking locking,
-        @DefaultValue Sim sim) {
+        @DefaultValue Sim sim,
+        @DefaultValue Real real) {
 
     /** The standard system bus socket. */
     static final String SYSTEM_BUS = "unix:path=/run/dbus/system_bus_socket";
@@ -83,5 +85,14 @@ public record StratisdProperties(
                 throw new IllegalArgumentException("stratisd.sim delays must not be negative");
             }
         }
+    }
+
+    /**
+     * Real-engine settings.
+     *
+     * @param blkid            the blkid executable (util-linux), for foreign signatures on new devices
+     * @param thinMetadataSize the thin_metadata_size executable (thin-provisioning-tools), for new pools
+     */
+    public record Real(@DefaultValue("blkid") String blkid, @DefaultValue("thin_metadata_size") String thinMetadataSize) {
     }
 }

@@ -20,6 +20,7 @@ public final class DbusApi {
     private final CallRouter router;
     private final TreePublisher publisher;
     private final TreeUpdate rootRegistration;
+    private final Engine engine;
 
     /**
      * Assembles the API.
@@ -31,6 +32,7 @@ public final class DbusApi {
      * @param bus        the connection
      */
     public DbusApi(Engine engine, EngineLock engineLock, DbusChannel channel, DbusTree tree, BusConnection bus) {
+        this.engine = engine;
         this.publisher = new TreePublisher(new ObjectPaths(), new ObjectRegistry());
         Mutations mutations = new Mutations(engineLock, channel);
         ManagerMethods manager = new ManagerMethods(engine, mutations, publisher);
@@ -56,14 +58,21 @@ public final class DbusApi {
     }
 
     /**
-     * The tree updates that publish a pool the engine set up (from device events). Call with the
-     * engine write lock held, like every change to what the D-Bus layer has registered.
+     * The tree updates after the engine processed device events: the registration of every pool
+     * it set up, then the root's properties (the stopped pools change as devices come and go).
+     * Call with the engine write lock held, like every change to what the D-Bus layer has
+     * registered.
      *
-     * @param pool the pool
-     * @return its registration
+     * @param started the pools the events set up
+     * @return the updates, in order
      */
-    public List<TreeUpdate> publishPool(PoolView pool) {
-        return publisher.syncPool(pool.uuid(), Optional.of(pool), Set.of()).updates();
+    public List<TreeUpdate> publishAfterDeviceEvents(List<PoolView> started) {
+        List<TreeUpdate> updates = new ArrayList<>();
+        for (PoolView pool : started) {
+            updates.addAll(publisher.syncPool(pool.uuid(), Optional.of(pool), Set.of()).updates());
+        }
+        updates.add(publisher.refreshRoot(ManagerInterfaces.values(engine.version(), engine.stoppedPools()), Set.of()));
+        return updates;
     }
 
     /**

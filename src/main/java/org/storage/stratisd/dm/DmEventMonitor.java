@@ -6,10 +6,10 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * The device-mapper event task. It waits for device-mapper events only where an engine owns
- * device-mapper devices. This build has only the simulator engine (the daemon refuses to start
- * without {@code --sim}), for which there is nothing to watch: the task does not run, says so in
- * the log, and reports {@link State#NOT_APPLICABLE} for health. Waiting on
- * {@code /dev/mapper/control} arrives with the real engine.
+ * device-mapper devices. In this build neither engine does: the simulator has none, and the real
+ * engine finds and identifies pools but sets none up (it has no device-mapper layer yet). So the
+ * task does not run, says so in the log, and reports {@link State#NOT_APPLICABLE} for health.
+ * Waiting on {@code /dev/mapper/control} arrives with the real engine's device-mapper layer.
  */
 public final class DmEventMonitor implements SmartLifecycle {
 
@@ -21,7 +21,8 @@ public final class DmEventMonitor implements SmartLifecycle {
 
     @Override
     public void start() {
-        log.info("Device-mapper event monitoring is not applicable to the simulator engine; not started");
+        log.info("Device-mapper event monitoring is not applicable: no engine of this build sets up device-mapper devices;"
+                + " not started");
         running = true;
     }
 

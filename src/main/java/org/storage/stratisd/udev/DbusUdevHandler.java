@@ -1,7 +1,6 @@
 package org.storage.stratisd.udev;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +29,7 @@ public final class DbusUdevHandler extends LongLivedTask {
     private final DbusChannel dbusChannel;
     private final Function<List<DeviceEvent>, List<PoolView>> engineEvents;
     private final EngineLock engineLock;
-    private final Function<PoolView, List<TreeUpdate>> registration;
+    private final Function<List<PoolView>, List<TreeUpdate>> publication;
     private final Duration wakeInterval;
     private final DaemonMetrics metrics;
 
@@ -41,21 +40,21 @@ public final class DbusUdevHandler extends LongLivedTask {
      * @param dbusChannel  registrations go here
      * @param engineEvents the engine's handling of a batch of events (pools it set up)
      * @param engineLock   write-all is held while the engine processes and while registrations are posted
-     * @param registration the tree updates that publish one pool
+     * @param publication  the tree updates that publish what a batch changed, given the pools it set up
      * @param supervisor   runs the thread and reports its failure
      * @param wakeInterval how often the loop checks whether it should stop
      * @param metrics      where the handling time of each batch is reported
      */
     public DbusUdevHandler(UdevChannel udevChannel, DbusChannel dbusChannel,
                            Function<List<DeviceEvent>, List<PoolView>> engineEvents, EngineLock engineLock,
-                           Function<PoolView, List<TreeUpdate>> registration, TaskSupervisor supervisor,
+                           Function<List<PoolView>, List<TreeUpdate>> publication, TaskSupervisor supervisor,
                            Duration wakeInterval, DaemonMetrics metrics) {
         super("dbus-udev-handler", PHASE, supervisor);
         this.udevChannel = udevChannel;
         this.dbusChannel = dbusChannel;
         this.engineEvents = engineEvents;
         this.engineLock = engineLock;
-        this.registration = registration;
+        this.publication = publication;
         this.wakeInterval = wakeInterval;
         this.metrics = metrics;
     }
@@ -90,10 +89,7 @@ public final class DbusUdevHandler extends LongLivedTask {
     CompletableFuture<Void> handle(List<DeviceEvent> batch) {
         long start = System.nanoTime();
         try (EngineLock.Guard guard = engineLock.writeAll()) {
-            List<TreeUpdate> updates = new ArrayList<>();
-            for (PoolView pool : engineEvents.apply(batch)) {
-                updates.addAll(registration.apply(pool));
-            }
+            List<TreeUpdate> updates = publication.apply(engineEvents.apply(batch));
             return updates.isEmpty() ? CompletableFuture.completedFuture(null) : dbusChannel.send(updates);
         } finally {
             metrics.udevEventsHandled(batch.size(), System.nanoTime() - start);

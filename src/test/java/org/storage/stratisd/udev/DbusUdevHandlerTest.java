@@ -66,7 +66,8 @@ class DbusUdevHandlerTest {
     private final TaskSupervisor supervisor = new TaskSupervisor(e -> { });
     private final DbusTreeHandler treeHandler = new DbusTreeHandler(dbusChannel, tree, NO_SIGNALS, supervisor, DaemonMetrics.NONE);
     private final DbusUdevHandler handler = new DbusUdevHandler(udevChannel, dbusChannel, engine::handleDeviceEvents, new org.storage.stratisd.engine.lock.PoolLocks(),
-            pool -> List.of(new TreeUpdate.AddObject("/p/" + pool.name(), ObjectKind.POOL, pool.uuid(), "", new LinkedHashMap<>())),
+            pools -> pools.stream().<TreeUpdate>map(pool -> new TreeUpdate.AddObject("/p/" + pool.name(), ObjectKind.POOL,
+                    pool.uuid(), "", new LinkedHashMap<>())).toList(),
             supervisor, java.time.Duration.ofMillis(50), DaemonMetrics.NONE);
 
     @Test

@@ -88,7 +88,7 @@ public final class PoolInitializer {
      * @throws EngineException naming the device and the reason, with nothing written
      */
     public Created create(String name, List<Path> devices) throws EngineException {
-        List<Path> checked = check(devices);
+        List<Path> checked = checkDevices(devices);
         List<InitialLayout.Device> layout = new ArrayList<>();
         Map<UUID, Path> paths = new HashMap<>();
         for (Path device : checked) {
@@ -140,7 +140,14 @@ public final class PoolInitializer {
         return new Created(pool, save, members);
     }
 
-    private List<Path> check(List<Path> devices) throws EngineException {
+    /**
+     * Runs every check {@link #create} makes, writing nothing.
+     *
+     * @param devices the devices, in the order given
+     * @return the devices
+     * @throws EngineException naming the first device that cannot be used and why
+     */
+    public List<Path> checkDevices(List<Path> devices) throws EngineException {
         if (devices.isEmpty()) {
             throw new EngineException("At least one device is required to create a pool");
         }

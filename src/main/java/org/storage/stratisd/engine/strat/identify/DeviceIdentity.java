@@ -73,11 +73,13 @@ public sealed interface DeviceIdentity {
     }
 
     /**
-     * Carries the Stratis magic but cannot be read as a member.
+     * Cannot be identified: it cannot be opened or read, or it carries the Stratis magic but its
+     * signature blocks or metadata area are damaged beyond the recovery rules.
      *
-     * @param devnode the device
-     * @param reason  what is wrong
+     * @param devnode      the device
+     * @param reason       what is wrong
+     * @param stratisMagic whether it carries the Stratis magic (damaged member) rather than being unreadable
      */
-    record Unreadable(Path devnode, String reason) implements DeviceIdentity {
+    record Unreadable(Path devnode, String reason, boolean stratisMagic) implements DeviceIdentity {
     }
 }

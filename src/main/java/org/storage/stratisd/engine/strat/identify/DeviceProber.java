@@ -61,6 +61,24 @@ public final class DeviceProber {
      * @return the identity; a device that cannot be opened is {@link DeviceIdentity.Unreadable}
      */
     public DeviceIdentity identify(Path devnode, Map<String, String> udev, boolean repair) {
+        return identify(devnode, udev, repair, true);
+    }
+
+    /**
+     * Identifies one device as far as pool membership goes: a device that is neither a Stratis
+     * member nor a Stratis LUKS2 device comes back as {@link DeviceIdentity.Unowned} without the
+     * foreign-signature probe or the in-use checks. For scans, where only members matter.
+     *
+     * @param devnode the device node or image file
+     * @param udev    its udev properties, empty if unknown
+     * @param repair  whether to rewrite a bad signature-block copy of a Stratis member
+     * @return a member, a multipath path, an unreadable device, or unowned (meaning: not a member)
+     */
+    public DeviceIdentity identifyMembership(Path devnode, Map<String, String> udev, boolean repair) {
+        return identify(devnode, udev, repair, false);
+    }
+
+    private DeviceIdentity identify(Path devnode, Map<String, String> udev, boolean repair, boolean full) {
         if (UdevClassifier.classify(udev) instanceof UdevClassifier.Verdict.Multipath) {
             return new DeviceIdentity.MultipathMember(devnode);
         }
@@ -68,9 +86,9 @@ public final class DeviceProber {
         try {
             info = BlockDeviceInfo.of(devnode, sys, proc);
         } catch (NoSuchFileException e) {
-            return new DeviceIdentity.Unreadable(devnode, "no such device: " + devnode);
+            return new DeviceIdentity.Unreadable(devnode, "no such device: " + devnode, false);
         } catch (IOException e) {
-            return new DeviceIdentity.Unreadable(devnode, e.getMessage());
+            return new DeviceIdentity.Unreadable(devnode, e.getMessage(), false);
         }
         Optional<String> devnum = info.blockDevice() ? Optional.of(info.major() + ":" + info.minor()) : Optional.empty();
         try (BlockAccess access = FileBlockAccess.openReadOnly(devnode)) {
@@ -85,13 +103,16 @@ public final class DeviceProber {
             if (Luks2Header.hasMagic(start)) {
                 return luks(devnode, devnum, start);
             }
+            if (!full) {
+                return new DeviceIdentity.Unowned(devnode);
+            }
             Optional<String> signature = foreign.find(devnode);
             if (signature.isPresent()) {
                 return new DeviceIdentity.OwnedElsewhere(devnode, "contains " + signature.get());
             }
             return inUseOrUnowned(info, devnode);
         } catch (IOException e) {
-            return new DeviceIdentity.Unreadable(devnode, devnode + ": " + e.getMessage());
+            return new DeviceIdentity.Unreadable(devnode, devnode + ": " + e.getMessage(), false);
         }
     }
 
@@ -115,7 +136,7 @@ public final class DeviceProber {
             }
             return new DeviceIdentity.StratisMember(devnode, devnum, access.sizeBytes(), block, MetadataArea.read(access));
         } catch (MetadataException e) {
-            return new DeviceIdentity.Unreadable(devnode, e.getMessage());
+            return new DeviceIdentity.Unreadable(devnode, e.getMessage(), true);
         }
     }
 
