@@ -146,13 +146,14 @@ class ShutdownIT {
     }
 
     @Test
-    void withoutSimTheDaemonRefusesToStartWithAClearMessage() throws Exception {
+    void theRealEngineWithoutAnExecutableItNeedsRefusesToStartWithUpstreamsMessage() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process process = new ProcessBuilder(java, "-Xmx256m", "-jar", System.getProperty("stratisd.jar"),
-                "--stratisd.bus-address=" + bus.address())
+                "--stratisd.bus-address=" + bus.address(), "--stratisd.real.thin-metadata-size=no_such_tool")
                 .redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor()).isEqualTo(1);
-        assertThat(output).contains("stratisd: failed to start: The real storage engine is not available");
+        assertThat(output).contains("stratisd: failed to start: Unable to find executable \"no_such_tool\" in any of"
+                + " \"/usr/sbin\", \"/sbin\", \"/usr/bin\", \"/bin\"");
     }
 }

@@ -32,14 +32,33 @@ public final class DaemonProcess implements AutoCloseable {
      * @throws IOException if it cannot be started
      */
     public static DaemonProcess start(String busAddress, String... extraArgs) throws IOException {
+        return start(true, busAddress, extraArgs);
+    }
+
+    /**
+     * Starts {@code java -jar stratisd-java.jar} with the real engine on the given bus.
+     *
+     * @param busAddress the bus
+     * @param extraArgs  more daemon arguments
+     * @return the running process
+     * @throws IOException if it cannot be started
+     */
+    public static DaemonProcess startReal(String busAddress, String... extraArgs) throws IOException {
+        return start(false, busAddress, extraArgs);
+    }
+
+    private static DaemonProcess start(boolean sim, String busAddress, String... extraArgs) throws IOException {
         String jar = System.getProperty("stratisd.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("System property stratisd.jar must name the packaged jar; run through mvn verify");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         // As shipped: with the build-time Spring AOT bean definitions (see systemd/stratisd-java).
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dspring.aot.enabled=true", "-jar", jar, "--sim",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dspring.aot.enabled=true", "-jar", jar,
                 "--stratisd.bus-address=" + busAddress, "--server.port=0"));
+        if (sim) {
+            command.add("--sim");
+        }
         command.addAll(List.of(extraArgs));
         Path log = Files.createTempFile("stratisd", ".log");
         Process process = new ProcessBuilder(command)

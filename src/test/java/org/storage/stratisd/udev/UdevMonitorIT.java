@@ -12,6 +12,7 @@ import org.storage.stratisd.engine.DeviceEvent;
 import org.storage.stratisd.lifecycle.ShouldExit;
 import org.storage.stratisd.lifecycle.TaskFailed;
 import org.storage.stratisd.lifecycle.TaskSupervisor;
+import org.storage.stratisd.testsupport.Udevd;
 
 /**
  * The udev task against the real udev daemon: a real block-device event (triggered with udevadm)
@@ -23,7 +24,7 @@ class UdevMonitorIT {
 
     @Test
     void aRealBlockEventReachesTheUdevChannel() throws Exception {
-        assumeTrue(udevdRunning(), "systemd-udevd is not running here; .ci/run starts it");
+        assumeTrue(Udevd.running(), "systemd-udevd is not running here; .ci/run starts it");
         UdevChannel channel = new UdevChannel();
         ShouldExit shouldExit = new ShouldExit();
         List<TaskFailed> failures = new ArrayList<>();
@@ -77,17 +78,4 @@ class UdevMonitorIT {
         }
     }
 
-    /** Asks the udev daemon itself; false where udevadm is missing or no daemon answers. */
-    private static boolean udevdRunning() {
-        try {
-            Process ping = new ProcessBuilder("udevadm", "control", "--ping", "--timeout=2").redirectErrorStream(true).start();
-            ping.getInputStream().readAllBytes();
-            return ping.waitFor() == 0;
-        } catch (java.io.IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 }
