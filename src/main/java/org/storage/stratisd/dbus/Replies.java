@@ -26,9 +26,15 @@ final class Replies {
      * @throws DBusException if the values do not fit the signature
      */
     static Message success(BusConnection bus, MethodCall call, String signature, Object... values) throws DBusException {
-        return signature.isEmpty()
-                ? bus.messages().createMethodReturn(call, null)
-                : bus.messages().createMethodReturn(call, signature, values);
+        if (signature.isEmpty()) {
+            return bus.messages().createMethodReturn(call, null);
+        }
+        try {
+            return MarshalledReturn.of(call, signature, values);
+        } catch (WireMarshaller.Unsupported e) {
+            log.debug("Reply to {} marshalled by dbus-java: {}", call.getName(), e.getMessage());
+            return bus.messages().createMethodReturn(call, signature, values);
+        }
     }
 
     /**
