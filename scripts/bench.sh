@@ -4,4 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
+# The suite builds its C floor service and load driver against libdbus.
+if ! pkg-config --exists dbus-1 2>/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libdbus-1-dev pkg-config gcc
+fi
 exec mvn -B verify -Pbench "$@"

@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import org.storage.stratisd.tree.ObjectKind;
 
 /**
@@ -18,6 +20,18 @@ final class ObjectRegistry {
 
     /** Path to entry. Written only under the engine write lock. */
     private final Map<String, Entry> byPath = new ConcurrentHashMap<>();
+    /** Kind and UUID to entry: the same entries as {@link #byPath}, changed in the same calls. */
+    private final Map<Key, Entry> byUuid = new ConcurrentHashMap<>();
+    /**
+     * Pool path to its children by path number: the same entries again. A pool's children are
+     * changed only by a task holding that pool's write lock (or the engine-wide one), so per
+     * pool there is one writer at a time; the maps are concurrent for readers and for the
+     * writers of different pools.
+     */
+    private final Map<String, NavigableMap<Long, Entry>> children = new ConcurrentHashMap<>();
+
+    private record Key(ObjectKind kind, UUID uuid) {
+    }
 
     /**
      * One registered object.
@@ -32,10 +46,26 @@ final class ObjectRegistry {
 
     void register(Entry entry) {
         byPath.put(entry.path(), entry);
+        byUuid.put(new Key(entry.kind(), entry.uuid()), entry);
+        if (!entry.parent().isEmpty()) {
+            children.computeIfAbsent(entry.parent(), p -> new ConcurrentSkipListMap<>()).put(number(entry.path()), entry);
+        }
     }
 
     void unregister(String path) {
-        byPath.remove(path);
+        Entry entry = byPath.remove(path);
+        if (entry == null) {
+            return;
+        }
+        byUuid.remove(new Key(entry.kind(), entry.uuid()), entry);
+        if (!entry.parent().isEmpty()) {
+            NavigableMap<Long, Entry> siblings = children.get(entry.parent());
+            if (siblings != null) {
+                siblings.remove(number(path));
+            }
+        } else {
+            children.remove(path);
+        }
     }
 
     Optional<Entry> byPath(String path) {
@@ -43,15 +73,13 @@ final class ObjectRegistry {
     }
 
     Optional<Entry> find(ObjectKind kind, UUID uuid) {
-        return byPath.values().stream().filter(e -> e.kind() == kind && e.uuid().equals(uuid)).findFirst();
+        return Optional.ofNullable(byUuid.get(new Key(kind, uuid)));
     }
 
     /** The children of a pool of one kind, in path-number order. */
     List<Entry> children(String poolPath, ObjectKind kind) {
-        return byPath.values().stream()
-                .filter(e -> e.kind() == kind && e.parent().equals(poolPath))
-                .sorted(java.util.Comparator.comparingLong(e -> number(e.path())))
-                .toList();
+        NavigableMap<Long, Entry> siblings = children.get(poolPath);
+        return siblings == null ? List.of() : siblings.values().stream().filter(e -> e.kind() == kind).toList();
     }
 
     private static long number(String path) {

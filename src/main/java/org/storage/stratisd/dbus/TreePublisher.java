@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.SequencedMap;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 import org.freedesktop.dbus.types.Variant;
 import org.storage.stratisd.dbus.InterfaceDefinition.Property;
@@ -36,6 +37,11 @@ public final class TreePublisher {
 
     private final ObjectPaths paths;
     private final ObjectRegistry registry;
+    /**
+     * What each filesystem and block device was last published from, by UUID. Written, like the
+     * registry, only by a task holding the owning pool's write lock, so one writer per pool.
+     */
+    private final Map<UUID, Published> published = new ConcurrentHashMap<>();
     private final List<InterfaceDefinition> root = schema(ManagerInterfaces.NAME, ManagerInterfaces::properties);
     private final List<InterfaceDefinition> pool = schema(PoolInterfaces.NAME, r -> PoolInterfaces.properties(r, Setters.NONE));
     private final List<InterfaceDefinition> filesystem =
@@ -106,10 +112,11 @@ public final class TreePublisher {
         p.blockdevs().forEach(b -> present.add(b.uuid()));
         removeChildren(poolPath, present, updates);
         for (FilesystemView fs : p.filesystems()) {
-            publishChild(ObjectKind.FILESYSTEM, fs.uuid(), poolPath, filesystem, FilesystemInterfaces.values(fs, poolPath), updates, added);
+            publishChild(ObjectKind.FILESYSTEM, fs.uuid(), poolPath, fs, filesystem, FilesystemInterfaces.values(fs, poolPath), updates,
+                    added);
         }
         for (BlockdevView dev : p.blockdevs()) {
-            publishChild(ObjectKind.BLOCKDEV, dev.uuid(), poolPath, blockdev, BlockdevInterfaces.values(dev, poolPath), updates, added);
+            publishChild(ObjectKind.BLOCKDEV, dev.uuid(), poolPath, dev, blockdev, BlockdevInterfaces.values(dev, poolPath), updates, added);
         }
         return new Sync(poolPath, added, updates);
     }
@@ -135,13 +142,19 @@ public final class TreePublisher {
         return registry.byPath(path);
     }
 
-    private void publishChild(ObjectKind kind, UUID uuid, String poolPath, List<InterfaceDefinition> schema,
+    private void publishChild(ObjectKind kind, UUID uuid, String poolPath, Object view, List<InterfaceDefinition> schema,
                               InterfaceDefinition.Values values, List<TreeUpdate> updates, List<Added> added) {
         Optional<ObjectRegistry.Entry> known = registry.find(kind, uuid);
+        Published now = new Published(view, poolPath);
         if (known.isPresent()) {
-            updates.add(new TreeUpdate.RefreshProperties(known.get().path(), propertyUpdates(schema, values, Set.of())));
+            // A child's properties are a function of its view and its pool's path: the same pair
+            // as last published means no property changed, and no update is needed.
+            if (!now.equals(published.put(uuid, now))) {
+                updates.add(new TreeUpdate.RefreshProperties(known.get().path(), propertyUpdates(schema, values, Set.of())));
+            }
             return;
         }
+        published.put(uuid, now);
         String path = paths.allocate();
         registry.register(new ObjectRegistry.Entry(path, kind, uuid, poolPath));
         updates.add(new TreeUpdate.AddObject(path, kind, uuid, poolPath, interfaces(schema, values)));
@@ -154,6 +167,7 @@ public final class TreePublisher {
                 if (!keep.contains(child.uuid())) {
                     updates.add(new TreeUpdate.RemoveObject(child.path()));
                     registry.unregister(child.path());
+                    published.remove(child.uuid());
                 }
             }
         }
@@ -230,5 +244,9 @@ public final class TreePublisher {
      * @param kind its kind
      */
     record Added(UUID uuid, String path, ObjectKind kind) {
+    }
+
+    /** A child's view and its pool's path: everything its properties are computed from. */
+    private record Published(Object view, String poolPath) {
     }
 }
