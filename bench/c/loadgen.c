@@ -2,7 +2,8 @@
  * The benchmark suite's load driver, written against libdbus so that the client costs the same
  * whichever service it measures. CLIENTS threads, each with its own connection, call one method
  * back to back for SECONDS (after a short warm-up) and record every call's latency. Prints one
- * JSON object: clients, calls, errors, seconds, calls per second, p50/p90/p99/max in microseconds.
+ * JSON object: clients, calls, errors, seconds, calls per second, p50/p90/p99/max in microseconds
+ * and the size of a reply. With LOADGEN_SAVE_REPLY=FILE it also writes one reply, marshalled, to FILE.
  *
  *   loadgen ADDRESS CLIENTS SECONDS DEST PATH INTERFACE MEMBER [STRING_ARG...]
  */
@@ -18,7 +19,7 @@ typedef struct {
     char **args;
     int nargs;
     double seconds, warmup;
-    long calls, errors, cap;
+    long calls, errors, cap, reply_bytes;
     double *latencies;
 } worker_t;
 
@@ -61,11 +62,26 @@ static void *run(void *p) {
             continue;
         }
         if (!reply) {
-            w->errors++;
+            if (w->errors++ == 0) {
+                fprintf(stderr, "loadgen: first error: %s: %s\n", err.name, err.message);
+            }
             dbus_error_free(&err);
         } else {
-            if (dbus_message_get_type(reply) == DBUS_MESSAGE_TYPE_ERROR) {
-                w->errors++;
+            if (w->reply_bytes == 0) {
+                char *wire;
+                int length;
+                if (dbus_message_marshal(reply, &wire, &length)) {
+                    w->reply_bytes = length;
+                    const char *save = getenv("LOADGEN_SAVE_REPLY");
+                    if (save && *save) {
+                        FILE *f = fopen(save, "wb");
+                        if (f) {
+                            fwrite(wire, 1, length, f);
+                            fclose(f);
+                        }
+                    }
+                    dbus_free(wire);
+                }
             }
             dbus_message_unref(reply);
         }
@@ -110,11 +126,14 @@ int main(int argc, char **argv) {
         w->latencies = malloc(w->cap * sizeof(double));
         pthread_create(&threads[i], NULL, run, w);
     }
-    long calls = 0, errors = 0;
+    long calls = 0, errors = 0, reply_bytes = 0;
     for (int i = 0; i < clients; i++) {
         pthread_join(threads[i], NULL);
         calls += workers[i].calls;
         errors += workers[i].errors;
+        if (workers[i].reply_bytes > reply_bytes) {
+            reply_bytes = workers[i].reply_bytes;
+        }
     }
     double *all = malloc((calls > 0 ? calls : 1) * sizeof(double));
     long k = 0;
@@ -125,7 +144,8 @@ int main(int argc, char **argv) {
     qsort(all, calls, sizeof(double), cmp);
 #define PCT(p) (calls ? all[(long) ((calls - 1) * (p))] : 0)
     printf("{\"clients\":%d,\"calls\":%ld,\"errors\":%ld,\"seconds\":%.3f,\"calls_per_second\":%.1f,"
-           "\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f}\n",
-           clients, calls, errors, seconds, calls / seconds, PCT(0.50), PCT(0.90), PCT(0.99), calls ? all[calls - 1] : 0);
+           "\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f,\"reply_bytes\":%ld}\n",
+           clients, calls, errors, seconds, calls / seconds, PCT(0.50), PCT(0.90), PCT(0.99), calls ? all[calls - 1] : 0,
+           reply_bytes);
     return errors ? 3 : 0;
 }

@@ -20,6 +20,8 @@ import org.storage.stratisd.tools.DumpMetadata;
 @ConfigurationPropertiesScan
 public class StratisdApplication {
 
+    private static final long EXIT_GRACE_MILLIS = 10_000;
+
     /**
      * Runs the daemon.
      *
@@ -47,7 +49,26 @@ public class StratisdApplication {
             System.out.println(CommandLine.VERSION_LINE);
             return;
         }
-        System.exit(run(commandLine));
+        exit(run(commandLine));
+    }
+
+    /**
+     * Exits with a status. A shutdown hook that never returns (one was seen once, after a daemon
+     * whose bus connection was in an unknown state got SIGTERM; it could not be reproduced) would
+     * keep the process alive forever, so a watchdog halts it if the exit has not completed in 10 s.
+     */
+    private static void exit(int status) {
+        Thread watchdog = Thread.ofPlatform().daemon().name("exit-watchdog").unstarted(() -> {
+            try {
+                Thread.sleep(EXIT_GRACE_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("stratisd: exiting took longer than " + EXIT_GRACE_MILLIS / 1000 + " s; halting with status " + status);
+            Runtime.getRuntime().halt(status);
+        });
+        watchdog.start();
+        System.exit(status);
     }
 
     private static int run(CommandLine commandLine) {
@@ -69,7 +90,12 @@ public class StratisdApplication {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        context.close();
+        try {
+            context.close();
+        } catch (RuntimeException | Error e) {
+            System.err.println("stratisd: error while stopping: " + rootMessage(e));
+            return 1;
+        }
         return coordinator.exitStatus();
     }
 

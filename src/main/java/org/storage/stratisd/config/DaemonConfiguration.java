@@ -85,7 +85,7 @@ class DaemonConfiguration {
     DbusConnectionHandler dbusConnectionHandler(BusConnection bus, DbusApi api, DbusChannel channel,
                                                 StratisdProperties properties, ShouldExit shouldExit, DaemonMetrics metrics) {
         return new DbusConnectionHandler(bus, api.router(), channel, api.rootRegistration(),
-                properties.methodCallConcurrency(), properties.shutdownGrace(), shouldExit, metrics);
+                properties.methodCallConcurrency(), properties.shutdownGrace(), properties.maxMessageBytes(), shouldExit, metrics);
     }
 
     @Bean

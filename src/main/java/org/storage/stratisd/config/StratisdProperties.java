@@ -15,6 +15,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param methodCallConcurrency at most this many method tasks run at once (the seed's 512)
  * @param udevPollTimeout       how long one udev poll waits; bounds how late the udev task notices shutdown
  * @param shutdownGrace         how long shutdown waits for method tasks already running
+ * @param maxMessageBytes       the largest message the bus accepts (dbus-daemon's max_message_size, by
+ *                              default 32 MiB); a reply that would be larger is answered with a
+ *                              LimitsExceeded error, since sending it would make the bus drop the daemon
  * @param locking               per-pool locks, or one engine-wide mutex (for comparison)
  * @param sim                   simulator settings
  * @param real                  real-engine settings
@@ -26,6 +29,7 @@ public record StratisdProperties(
         @DefaultValue("512") int methodCallConcurrency,
         @DefaultValue("100ms") Duration udevPollTimeout,
         @DefaultValue("60s") Duration shutdownGrace,
+        @DefaultValue("33554432") long maxMessageBytes,
         @DefaultValue("per-pool") Locking locking,
         @DefaultValue Sim sim,
         @DefaultValue Real real) {
@@ -40,6 +44,9 @@ public record StratisdProperties(
         }
         requirePositive("stratisd.udev-poll-timeout", udevPollTimeout);
         requirePositive("stratisd.shutdown-grace", shutdownGrace);
+        if (maxMessageBytes < 4096) {
+            throw new IllegalArgumentException("stratisd.max-message-bytes must be at least 4096, not " + maxMessageBytes);
+        }
     }
 
     /**

@@ -49,6 +49,7 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
     private final DbusChannel channel;
     private final TreeUpdate rootRegistration;
     private final Duration shutdownGrace;
+    private final long maxMessageBytes;
     private final ShouldExit shouldExit;
     private final DaemonMetrics metrics;
     /** Fair, so calls waiting for a permit start in arrival order. */
@@ -69,17 +70,19 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
      * @param rootRegistration the root object's tree update
      * @param concurrency      at most this many method tasks run at once
      * @param shutdownGrace    how long stop waits for in-flight tasks
+     * @param maxMessageBytes  the bus's message size limit; larger replies become LimitsExceeded errors
      * @param shouldExit       once set, no call is admitted
      * @param metrics          where each answered call is reported
      */
     public DbusConnectionHandler(BusConnection bus, CallRouter router, DbusChannel channel,
-                                 TreeUpdate rootRegistration, int concurrency, Duration shutdownGrace,
+                                 TreeUpdate rootRegistration, int concurrency, Duration shutdownGrace, long maxMessageBytes,
                                  ShouldExit shouldExit, DaemonMetrics metrics) {
         this.bus = bus;
         this.router = router;
         this.channel = channel;
         this.rootRegistration = rootRegistration;
         this.shutdownGrace = shutdownGrace;
+        this.maxMessageBytes = maxMessageBytes;
         this.shouldExit = shouldExit;
         this.metrics = metrics;
         this.permits = new Semaphore(concurrency, true);
@@ -184,7 +187,7 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
     private Message answer(MethodCall call) {
         try {
             CallRouter.Reply reply = router.route(call);
-            return Replies.success(bus, call, reply.signature(), reply.values());
+            return Replies.success(bus, call, reply.signature(), maxMessageBytes, reply.values());
         } catch (DbusErrorReply e) {
             return Replies.error(bus, call, e.errorName(), e.getMessage());
         } catch (Exception | Error e) {

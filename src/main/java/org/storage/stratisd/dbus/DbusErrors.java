@@ -9,6 +9,8 @@ public final class DbusErrors {
     public static final String UNKNOWN_METHOD = "org.freedesktop.DBus.Error.UnknownMethod";
     public static final String UNKNOWN_PROPERTY = "org.freedesktop.DBus.Error.UnknownProperty";
     public static final String INVALID_ARGS = "org.freedesktop.DBus.Error.InvalidArgs";
+    /** A reply too large for the bus. */
+    public static final String LIMITS_EXCEEDED = "org.freedesktop.DBus.Error.LimitsExceeded";
 
     private DbusErrors() {
     }

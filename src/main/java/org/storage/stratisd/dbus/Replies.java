@@ -21,20 +21,46 @@ final class Replies {
      * @param bus       the connection
      * @param call      the call answered
      * @param signature the reply body's signature, empty for none
+     * @param maxBytes  the largest message the bus accepts: a larger reply would make the bus drop
+     *                  this daemon's connection, so the caller gets a LimitsExceeded error instead
      * @param values    the body, in dbus-java's marshalling forms
      * @return the reply message
      * @throws DBusException if the values do not fit the signature
      */
-    static Message success(BusConnection bus, MethodCall call, String signature, Object... values) throws DBusException {
+    static Message success(BusConnection bus, MethodCall call, String signature, long maxBytes, Object... values)
+            throws DBusException {
         if (signature.isEmpty()) {
             return bus.messages().createMethodReturn(call, null);
         }
+        Message reply;
         try {
-            return MarshalledReturn.of(call, signature, values);
+            reply = MarshalledReturn.of(call, signature, values);
         } catch (WireMarshaller.Unsupported e) {
             log.debug("Reply to {} marshalled by dbus-java: {}", call.getName(), e.getMessage());
-            return bus.messages().createMethodReturn(call, signature, values);
+            reply = bus.messages().createMethodReturn(call, signature, values);
         }
+        long size = wireSize(reply);
+        if (size > maxBytes) {
+            log.warn("Reply to {}.{} is {} bytes, more than the bus accepts ({}); answered with {} instead",
+                    call.getInterface(), call.getName(), size, maxBytes, DbusErrors.LIMITS_EXCEEDED);
+            return error(bus, call, DbusErrors.LIMITS_EXCEEDED, "The reply to " + call.getName() + " would be " + size
+                    + " bytes, more than the bus accepts in one message (" + maxBytes + " bytes)");
+        }
+        return reply;
+    }
+
+    private static long wireSize(Message message) {
+        if (message instanceof MarshalledReturn marshalled) {
+            return marshalled.wireLength();
+        }
+        long size = 0;
+        for (byte[] piece : message.getWireData()) {
+            if (piece == null) {
+                break;
+            }
+            size += piece.length;
+        }
+        return size;
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.freedesktop.dbus.types.Variant;
 import org.storage.stratisd.dbus.InterfaceDefinition.Property;
 import org.storage.stratisd.engine.BlockdevView;
@@ -112,11 +113,12 @@ public final class TreePublisher {
         p.blockdevs().forEach(b -> present.add(b.uuid()));
         removeChildren(poolPath, present, updates);
         for (FilesystemView fs : p.filesystems()) {
-            publishChild(ObjectKind.FILESYSTEM, fs.uuid(), poolPath, fs, filesystem, FilesystemInterfaces.values(fs, poolPath), updates,
-                    added);
+            publishChild(ObjectKind.FILESYSTEM, fs.uuid(), poolPath, fs, filesystem, () -> FilesystemInterfaces.values(fs, poolPath),
+                    updates, added);
         }
         for (BlockdevView dev : p.blockdevs()) {
-            publishChild(ObjectKind.BLOCKDEV, dev.uuid(), poolPath, dev, blockdev, BlockdevInterfaces.values(dev, poolPath), updates, added);
+            publishChild(ObjectKind.BLOCKDEV, dev.uuid(), poolPath, dev, blockdev, () -> BlockdevInterfaces.values(dev, poolPath),
+                    updates, added);
         }
         return new Sync(poolPath, added, updates);
     }
@@ -143,21 +145,21 @@ public final class TreePublisher {
     }
 
     private void publishChild(ObjectKind kind, UUID uuid, String poolPath, Object view, List<InterfaceDefinition> schema,
-                              InterfaceDefinition.Values values, List<TreeUpdate> updates, List<Added> added) {
+                              Supplier<InterfaceDefinition.Values> values, List<TreeUpdate> updates, List<Added> added) {
         Optional<ObjectRegistry.Entry> known = registry.find(kind, uuid);
         Published now = new Published(view, poolPath);
         if (known.isPresent()) {
             // A child's properties are a function of its view and its pool's path: the same pair
             // as last published means no property changed, and no update is needed.
             if (!now.equals(published.put(uuid, now))) {
-                updates.add(new TreeUpdate.RefreshProperties(known.get().path(), propertyUpdates(schema, values, Set.of())));
+                updates.add(new TreeUpdate.RefreshProperties(known.get().path(), propertyUpdates(schema, values.get(), Set.of())));
             }
             return;
         }
         published.put(uuid, now);
         String path = paths.allocate();
         registry.register(new ObjectRegistry.Entry(path, kind, uuid, poolPath));
-        updates.add(new TreeUpdate.AddObject(path, kind, uuid, poolPath, interfaces(schema, values)));
+        updates.add(new TreeUpdate.AddObject(path, kind, uuid, poolPath, interfaces(schema, values.get())));
         added.add(new Added(uuid, path, kind));
     }
 

@@ -48,7 +48,7 @@ class BusSuiteBench {
 
     /** One load-driver run. */
     record Load(String target, int clients, long calls, long errors, double callsPerSecond, double p50, double p90, double p99,
-                double max) {
+                double max, long replyBytes) {
     }
 
     @Test
@@ -58,7 +58,8 @@ class BusSuiteBench {
         List<Load> throughput = new ArrayList<>();
         List<Map<String, Object>> gmo = new ArrayList<>();
         Map<String, Object> mutations = new LinkedHashMap<>();
-        try (RunningDaemon running = RunningDaemon.start()) {
+        try (RunningDaemon running = RunningDaemon.start(Path.of("src/test/resources/bench-bus.conf"), Map.of(),
+                "--stratisd.max-message-bytes=134217728")) {
             String address = running.bus().address();
             Process echo = new ProcessBuilder(bin.resolve("echo").toString(), address, ECHO).redirectErrorStream(true).start();
             try {
@@ -102,15 +103,24 @@ class BusSuiteBench {
     }
 
     static Load load(Path bin, String address, String target, int clients, String... call) throws Exception {
+        return load(bin, address, target, clients, null, call);
+    }
+
+    static Load load(Path bin, String address, String target, int clients, Path saveReply, String... call) throws Exception {
         List<String> command = new ArrayList<>(List.of(bin.resolve("loadgen").toString(), address, Integer.toString(clients),
                 Double.toString(SECONDS)));
         command.addAll(List.of(call));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        if (saveReply != null) {
+            builder.environment().put("LOADGEN_SAVE_REPLY", saveReply.toAbsolutePath().toString());
+        }
+        Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor();
         Map<?, ?> m = (Map<?, ?>) Json.parse(out);
         return new Load(target, clients, (long) num(m, "calls"), (long) num(m, "errors"), num(m, "calls_per_second"),
-                num(m, "p50_us") / 1000, num(m, "p90_us") / 1000, num(m, "p99_us") / 1000, num(m, "max_us") / 1000);
+                num(m, "p50_us") / 1000, num(m, "p90_us") / 1000, num(m, "p99_us") / 1000, num(m, "max_us") / 1000,
+                (long) num(m, "reply_bytes"));
     }
 
     private static double num(Map<?, ?> m, String key) {
@@ -131,17 +141,26 @@ class BusSuiteBench {
                 created++;
             }
             System.out.printf(Locale.ROOT, "created %d filesystems in %.1f s%n", created - before, (System.nanoTime() - t0) / 1e9);
-            Load l = load(bin, address, "GetManagedObjects", 1, BusClient.NAME, BusClient.ROOT,
+            Path saved = Path.of("target/bench/gmo-" + size + ".bin");
+            Load l = load(bin, address, "GetManagedObjects", 1, saved, BusClient.NAME, BusClient.ROOT,
                     "org.freedesktop.DBus.ObjectManager", "GetManagedObjects");
+            // The floor: the libdbus service sends the very same message (replayed from the bytes
+            // just received) through the same bus to the same driver.
+            Load floor = load(bin, address, "GetManagedObjects replayed by libdbus echo", 1, ECHO, "/x", ECHO, "Replay",
+                    saved.toAbsolutePath().toString());
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("filesystems", size);
+            row.put("reply_bytes", l.replyBytes());
             row.put("calls", l.calls());
             row.put("errors", l.errors());
             row.put("p50_ms", raw(l.p50()));
             row.put("p99_ms", raw(l.p99()));
             row.put("max_ms", raw(l.max()));
+            row.put("floor_p50_ms", raw(floor.p50()));
+            row.put("floor_p99_ms", raw(floor.p99()));
             out.add(row);
             assertThat(l.errors()).as("GetManagedObjects errors at %d filesystems", size).isZero();
+            assertThat(floor.errors()).as("replay errors at %d filesystems", size).isZero();
         }
         return out;
     }
@@ -273,11 +292,18 @@ class BusSuiteBench {
             t.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.3f | %.3f | %.2fx | %.2fx |%n", l.target(), l.clients(),
                     l.callsPerSecond(), l.p50(), l.p99(), l.callsPerSecond() / floor.callsPerSecond(), l.p99() / floor.p99()));
         }
-        t.append("\n| GetManagedObjects, filesystems | calls | p50 ms | p99 ms |\n|---|---|---|---|\n");
+        t.append("\n| GetManagedObjects, filesystems | reply bytes | calls | p50 ms | p99 ms | floor p50 ms | floor p99 ms | p50 vs floor |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> row : gmo) {
-            t.append("| ").append(row.get("filesystems")).append(" | ").append(row.get("calls")).append(" | ")
+            double p50 = Double.parseDouble(((Json.RawNumber) row.get("p50_ms")).text());
+            double floorP50 = Double.parseDouble(((Json.RawNumber) row.get("floor_p50_ms")).text());
+            t.append("| ").append(row.get("filesystems")).append(" | ").append(row.get("reply_bytes")).append(" | ")
+                    .append(row.get("calls")).append(" | ")
                     .append(((Json.RawNumber) row.get("p50_ms")).text()).append(" | ")
-                    .append(((Json.RawNumber) row.get("p99_ms")).text()).append(" |\n");
+                    .append(((Json.RawNumber) row.get("p99_ms")).text()).append(" | ")
+                    .append(((Json.RawNumber) row.get("floor_p50_ms")).text()).append(" | ")
+                    .append(((Json.RawNumber) row.get("floor_p99_ms")).text()).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.2fx", p50 / floorP50)).append(" |\n");
         }
         t.append("\n| mutations and shutdown | value |\n|---|---|\n");
         for (Map<String, Object> m : List.of(mutations, shutdown)) {

@@ -41,6 +41,9 @@ final class SuitePlot {
         grouped(g, 20, "calls per second", loads, targets, clients, BusSuiteBench.Load::callsPerSecond);
         grouped(g, 520, "p99 latency, ms", loads, targets, clients, BusSuiteBench.Load::p99);
         managedObjects(g, 1020, gmo);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.drawString("right panel: red stratisd, green the same reply sent by the libdbus echo", 1030, HEIGHT - 50);
         for (int i = 0; i < targets.size(); i++) {
             g.setColor(COLORS[i % COLORS.length]);
             g.fillRect(30 + i * 330, HEIGHT - 30, 14, 14);
@@ -81,23 +84,24 @@ final class SuitePlot {
         int top = 50;
         int height = 380;
         int width = 460;
-        double max = gmo.stream().mapToDouble(r -> Double.parseDouble(((Json.RawNumber) r.get("p99_ms")).text())).max().orElse(1) * 1.1;
-        axes(g, x0, top, width, height, "GetManagedObjects p50 / p99, ms", max);
+        double max = gmo.stream().mapToDouble(r -> Double.parseDouble(((Json.RawNumber) r.get("p50_ms")).text())).max().orElse(1) * 1.1;
+        axes(g, x0, top, width, height, "GetManagedObjects p50 ms: stratisd, same bytes from libdbus", max);
         int groupWidth = (width - 40) / Math.max(1, gmo.size());
         for (int i = 0; i < gmo.size(); i++) {
             Map<String, Object> row = gmo.get(i);
             int gx = x0 + 50 + i * groupWidth;
             double p50 = Double.parseDouble(((Json.RawNumber) row.get("p50_ms")).text());
-            double p99 = Double.parseDouble(((Json.RawNumber) row.get("p99_ms")).text());
+            double floor = Double.parseDouble(((Json.RawNumber) row.get("floor_p50_ms")).text());
             int bar = (groupWidth - 20) / 2;
-            g.setColor(COLORS[0]);
+            g.setColor(COLORS[2]);
             int h50 = (int) (p50 / max * height);
             g.fillRect(gx, top + height - h50, bar - 2, h50);
-            g.setColor(COLORS[2]);
-            int h99 = (int) (p99 / max * height);
-            g.fillRect(gx + bar, top + height - h99, bar - 2, h99);
+            g.setColor(COLORS[1]);
+            int hFloor = (int) (floor / max * height);
+            g.fillRect(gx + bar, top + height - hFloor, bar - 2, hFloor);
             g.setColor(Color.BLACK);
             g.drawString(String.format(Locale.ROOT, "%.1f", p50), gx, top + height - h50 - 4);
+            g.drawString(String.format(Locale.ROOT, "%.1f", floor), gx + bar, top + height - hFloor - 4);
             g.drawString(row.get("filesystems") + " fs", gx + 10, top + height + 18);
         }
     }

@@ -40,6 +40,7 @@ class DbusConnectionHandlerIT {
 
     private static final String IFACE = "org.storage.stratis3.Test.r0";
     private static final int CONCURRENCY = 3;
+    private static final long MAX_MESSAGE_BYTES = 65_536;
 
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger maxRunning = new AtomicInteger();
@@ -77,7 +78,7 @@ class DbusConnectionHandlerIT {
         ifaces.put(IFACE, Map.of());
         TreeUpdate root = new TreeUpdate.AddObject(ObjectPaths.ROOT, ObjectKind.ROOT, new UUID(0, 0), "", ifaces);
         handler = new DbusConnectionHandler(connection, new CallRouter(tree, new InterfaceRegistry(List.of(test), List.of()), connection),
-                channel, root, CONCURRENCY, Duration.ofSeconds(30), new ShouldExit(), DaemonMetrics.NONE);
+                channel, root, CONCURRENCY, Duration.ofSeconds(30), MAX_MESSAGE_BYTES, new ShouldExit(), DaemonMetrics.NONE);
         handler.start();
         client = new BusClient(bus.address());
     }
@@ -102,6 +103,19 @@ class DbusConnectionHandlerIT {
                 .isEqualTo("Internal error in " + IFACE + ".Boom: java.lang.IllegalStateException: engine bug");
         assertThat(ok.getParameters()).containsExactly("still here");
         assertThat(handler.inFlight()).isZero();
+    }
+
+    @Test
+    void aReplyLargerThanTheBusAcceptsIsAnErrorAndTheConnectionStays() throws Exception {
+        Message tooLarge = client.call(ObjectPaths.ROOT, IFACE, "Slow", "s", "x".repeat(100_000));
+        Message ok = client.call(ObjectPaths.ROOT, IFACE, "Slow", "s", "y".repeat(60_000));
+
+        assertThat(tooLarge).isInstanceOf(Error.class);
+        assertThat(((Error) tooLarge).getName()).isEqualTo(DbusErrors.LIMITS_EXCEEDED);
+        assertThat(((Error) tooLarge).getParameters()[0].toString())
+                .matches("The reply to Slow would be 1000\\d\\d bytes, more than the bus accepts in one message \\(65536 bytes\\)");
+        assertThat(ok.getParameters()).containsExactly("y".repeat(60_000));
+        assertThat(connection.isConnected()).isTrue();
     }
 
     @RepeatedTest(3)

@@ -41,6 +41,18 @@ public final class RunningDaemon implements AutoCloseable {
         return start(PrivateBus.start(template, substitutions));
     }
 
+    /**
+     * Starts everything on a bus made from a configuration template, with daemon arguments.
+     *
+     * @param template      the bus configuration template
+     * @param substitutions its placeholders
+     * @param daemonArgs    extra daemon arguments
+     * @return the running set
+     */
+    public static RunningDaemon start(Path template, Map<String, String> substitutions, String... daemonArgs) throws Exception {
+        return start(PrivateBus.start(template, substitutions), daemonArgs);
+    }
+
     /** Starts the client and the daemon on the bus; if either fails, stops whatever was started. */
     private static RunningDaemon start(PrivateBus bus, String... daemonArgs) throws Exception {
         BusClient client = null;
