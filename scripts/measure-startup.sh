@@ -3,7 +3,7 @@
 # (polling NameHasOwner every 10 ms, so the poller does not compete with the JVM for the two cores)
 # and the RSS one second later: for the plain fat jar, and for what the run command and the image
 # use (extracted layout + JDK AOT cache, after one recording start). Prints each run and the medians.
-# Usage: scripts/measure-startup.sh [runs]
+# Usage: scripts/measure-startup.sh [runs]; MEASURE_VARIANTS=1 also measures JVM option variants.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
@@ -47,9 +47,21 @@ measure "fat jar" "$JAVA_HOME/bin/java" -Xmx256m -jar "$jar"
 
 extracted="$dir/extracted"
 "$JAVA_HOME/bin/java" -Djarmode=tools -jar "$jar" extract --destination "$extracted" >/dev/null
-launch=(env STRATISD_JAVA="$JAVA_HOME/bin/java" STRATISD_JAR="$extracted/stratisd-java.jar" STRATISD_AOT_CACHE="$extracted/stratisd.aot" systemd/stratisd-java)
-runs_saved=$runs; runs=1
-measure "recording start (writes the AOT cache)" "${launch[@]}"
-runs=$runs_saved
-measure "extracted + AOT cache" "${launch[@]}"
+# Each variant records its own cache (a cache is only used with the options it was recorded with).
+# STRATISD_JAVA_OPTS unset is the launcher's default.
+variant() {
+    local label=$1; shift
+    rm -f "$extracted/stratisd.aot"
+    launch=(env STRATISD_JAVA="$JAVA_HOME/bin/java" STRATISD_JAR="$extracted/stratisd-java.jar" STRATISD_AOT_CACHE="$extracted/stratisd.aot" "$@" systemd/stratisd-java)
+    runs_saved=$runs; runs=1
+    measure "$label, recording start (writes the AOT cache)" "${launch[@]}"
+    runs=$runs_saved
+    measure "$label, extracted + AOT cache" "${launch[@]}"
+}
+variant "launcher default"
+if [ -n "${MEASURE_VARIANTS:-}" ]; then
+    variant "G1, 256 MiB" STRATISD_JAVA_OPTS="-Xmx256m"
+    variant "SerialGC" STRATISD_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC"
+    variant "SerialGC, C1 only" STRATISD_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+fi
 echo "($(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -1))"
