@@ -117,6 +117,8 @@ public final class DumpMetadata {
             case SignatureBlock.Decoded.Valid v -> {
                 m.put("status", "valid");
                 m.put("fields", fields(v.block()));
+                m.put("crc32c", String.format("0x%08x", Integer.toUnsignedLong(
+                        java.nio.ByteBuffer.wrap(v.bytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0))));
             }
             case SignatureBlock.Decoded.BadCrc c -> {
                 m.put("status", "bad CRC");
@@ -143,8 +145,6 @@ public final class DumpMetadata {
         m.put("flags", b.flags());
         m.put("initialization_time", b.initTimeSeconds());
         m.put("initialization_time_utc", Instant.ofEpochSecond(b.initTimeSeconds()).toString());
-        m.put("crc32c", String.format("0x%08x", Integer.toUnsignedLong(
-                java.nio.ByteBuffer.wrap(b.encode()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0))));
         return m;
     }
 
@@ -183,6 +183,9 @@ public final class DumpMetadata {
             for (Object o : copies) {
                 Map<?, ?> c = (Map<?, ?>) o;
                 out.append("Signature block, sector ").append(c.get("sector")).append(": ").append(c.get("status"));
+                if (c.containsKey("crc32c")) {
+                    out.append(", crc32c ").append(c.get("crc32c"));
+                }
                 if (c.containsKey("crc_stored")) {
                     out.append(" (stored ").append(c.get("crc_stored")).append(", computed ").append(c.get("crc_computed")).append(')');
                 }

@@ -44,7 +44,7 @@ class DumpMetadataTest {
         Result text = run(loop0.toString());
         assertThat(text.status()).isZero();
         assertThat(text.out()).contains("Signature block, sector 1: valid", "Signature block, sector 9: valid",
-                "pool_uuid: d738f9db-9ae3-4b4c-968f-aedcb51943b1", "crc32c: 0xbc5428e8",
+                "pool_uuid: d738f9db-9ae3-4b4c-968f-aedcb51943b1", "Signature block, sector 1: valid, crc32c 0xbc5428e8",
                 "region 0 at byte 8192: ok, 941 bytes, updated 2026-11-26T11:53:53.080687170Z",
                 "Pool metadata (region 0):", "\"name\":\"p1\"").doesNotContain("Problem");
 

@@ -10,7 +10,6 @@ import org.storage.stratisd.engine.strat.device.BlockDeviceInfo;
 import org.storage.stratisd.engine.strat.device.FileBlockAccess;
 import org.storage.stratisd.engine.strat.metadata.MetadataArea;
 import org.storage.stratisd.engine.strat.metadata.MetadataException;
-import org.storage.stratisd.engine.strat.metadata.SignatureBlock;
 import org.storage.stratisd.engine.strat.metadata.StaticHeader;
 
 /**
@@ -126,15 +125,18 @@ public final class DeviceProber {
     private static DeviceIdentity member(Path devnode, Optional<String> devnum, BlockAccess access, boolean repair)
             throws IOException {
         try {
-            SignatureBlock block;
-            if (repair) {
-                try (BlockAccess writable = FileBlockAccess.openReadWrite(devnode)) {
-                    block = StaticHeader.read(writable, true).orElseThrow();
-                }
-            } else {
-                block = StaticHeader.read(access, false).orElseThrow();
+            StaticHeader.Outcome outcome = StaticHeader.resolve(StaticHeader.readCopies(access));
+            if (outcome instanceof StaticHeader.Outcome.Damaged damaged) {
+                return new DeviceIdentity.Unreadable(devnode, devnode + ": " + damaged.reason(), true);
             }
-            return new DeviceIdentity.StratisMember(devnode, devnum, access.sizeBytes(), block, MetadataArea.read(access));
+            StaticHeader.Outcome.Usable usable = (StaticHeader.Outcome.Usable) outcome;
+            if (repair && usable.repairCopy().isPresent()) {
+                // Only now is the device opened for writing, and only its static header is written.
+                try (BlockAccess writable = FileBlockAccess.openReadWrite(devnode)) {
+                    StaticHeader.read(writable, true);
+                }
+            }
+            return new DeviceIdentity.StratisMember(devnode, devnum, access.sizeBytes(), usable.block(), MetadataArea.read(access));
         } catch (MetadataException e) {
             return new DeviceIdentity.Unreadable(devnode, e.getMessage(), true);
         }
