@@ -1,5 +1,7 @@
 package org.storage.stratisd.config;
 
+import java.nio.file.Path;
+import java.util.Optional;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,6 +22,7 @@ import org.storage.stratisd.tree.DbusTree;
 import org.storage.stratisd.tree.DbusTreeHandler;
 import org.storage.stratisd.udev.DbusUdevHandler;
 import org.storage.stratisd.udev.UdevChannel;
+import org.storage.stratisd.udev.UdevInjector;
 import org.storage.stratisd.udev.UdevMonitor;
 
 /**
@@ -100,6 +103,13 @@ class DaemonConfiguration {
                                     StratisdProperties properties, DaemonMetrics metrics) {
         return new DbusUdevHandler(udevChannel, dbusChannel, engine::handleDeviceEvents, engineLock,
                 api::publishAfterDeviceEvents, supervisor, properties.udevPollTimeout(), metrics);
+    }
+
+    @Bean
+    UdevInjector udevInjector(UdevChannel channel, TaskSupervisor supervisor, StratisdProperties properties) {
+        String socket = properties.sim().udevInjectionSocket();
+        boolean enabled = properties.engine() == EngineKind.SIM && !socket.isBlank();
+        return new UdevInjector(channel, enabled ? Optional.of(Path.of(socket)) : Optional.empty(), supervisor);
     }
 
     @Bean

@@ -83,8 +83,11 @@ public record StratisdProperties(
      * @param operationDelay          how long every mutating simulator operation takes (default none);
      *                                for tests and benchmarks that need calls in flight
      * @param filesystemCreationDelay further time each filesystem creation takes (default none)
+     * @param udevInjectionSocket     a Unix socket path where simulated udev events are accepted, for
+     *                                benchmarks of the event path; empty (the default): none
      */
-    public record Sim(@DefaultValue("0s") Duration operationDelay, @DefaultValue("0s") Duration filesystemCreationDelay) {
+    public record Sim(@DefaultValue("0s") Duration operationDelay, @DefaultValue("0s") Duration filesystemCreationDelay,
+                      @DefaultValue("") String udevInjectionSocket) {
 
         /** Rejects a negative delay. */
         public Sim {

@@ -36,7 +36,8 @@ import org.storage.stratisd.testsupport.StratisCalls;
  * {@code Name} with 1, 8 and 64 clients; 2, {@code GetManagedObjects} with 100, 1,000 and 10,000
  * filesystems; 5, SIGINT to exit, idle and with 100 calls in flight; 7, 1,000 {@code
  * CreateFilesystems} one after another, and create+destroy pairs per second from 1 and 8
- * clients on separate pools. (Scenario 3 is {@link LockingBench}.) Prints tables and writes
+ * clients on separate pools; 4, simulated udev events at 1,000/s under load, from event to
+ * {@code InterfacesAdded}. (Scenario 3 is {@link LockingBench}.) Prints tables and writes
  * {@code target/bench/suite.json}, {@code suite.md} and {@code suite.png}.
  */
 class BusSuiteBench {
@@ -81,14 +82,16 @@ class BusSuiteBench {
                 echo.destroy();
             }
         }
+        Map<String, Object> events = eventPath(bin);
         Map<String, Object> shutdown = shutdown();
 
         results.put("machine", machine());
         results.put("throughput", throughput.stream().map(BusSuiteBench::json).toList());
         results.put("get_managed_objects", gmo);
         results.put("mutations", mutations);
+        results.put("event_path", events);
         results.put("shutdown", shutdown);
-        String table = tables(throughput, gmo, mutations, shutdown);
+        String table = tables(throughput, gmo, mutations, events, shutdown);
         System.out.println(table);
         Files.createDirectories(Path.of("target/bench"));
         Files.writeString(Path.of("target/bench/suite.json"), Json.write(results) + "\n");
@@ -217,6 +220,75 @@ class BusSuiteBench {
         return out;
     }
 
+    /**
+     * Scenario 4: simulated udev events for new pools, injected at 1,000/s through the daemon's
+     * injection socket while 8 libdbus clients keep calling {@code Properties.Get}; the time from
+     * writing an event to receiving its pool's {@code InterfacesAdded} (a dbus-java subscriber, in
+     * this process, so both ends use the same clock).
+     */
+    private static Map<String, Object> eventPath(Path bin) throws Exception {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Path socket = Files.createTempDirectory("stratisd-inject").resolve("inject.sock");
+        int rate = 1_000;
+        int events = (int) (rate * SECONDS);
+        try (RunningDaemon running = RunningDaemon.start("--stratisd.sim.udev-injection-socket=" + socket)) {
+            StratisCalls calls = new StratisCalls(running.client());
+            String pool = poolPath(calls, "loaded", "/dev/loaded");
+            Map<String, Long> sent = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<String, Long> received = new java.util.concurrent.ConcurrentHashMap<>();
+            try (AutoCloseable subscription = running.client().connection().addSigHandler(
+                    org.freedesktop.dbus.interfaces.ObjectManager.InterfacesAdded.class, signal -> {
+                        long now = System.nanoTime();
+                        Map<String, Variant<?>> props = signal.getInterfaces().get(P9);
+                        if (props != null && props.get("Name") != null) {
+                            received.putIfAbsent(props.get("Name").getValue().toString(), now);
+                        }
+                    })) {
+                CompletableFuture<Load> load = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return load(bin, running.bus().address(), "scenario 1 load during scenario 4", 8, BusClient.NAME, pool,
+                                "org.freedesktop.DBus.Properties", "Get", P9, "Name");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                Thread.sleep((long) (SECONDS * 250) + 200);
+                try (java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open(
+                        java.net.UnixDomainSocketAddress.of(socket))) {
+                    long start = System.nanoTime();
+                    for (int i = 0; i < events; i++) {
+                        long due = start + i * 1_000_000_000L / rate;
+                        while (System.nanoTime() < due) {
+                            Thread.onSpinWait();
+                        }
+                        String name = "ev" + i;
+                        sent.put(name, System.nanoTime());
+                        java.nio.ByteBuffer line = java.nio.ByteBuffer.wrap(("add " + name + "\n").getBytes(StandardCharsets.US_ASCII));
+                        while (line.hasRemaining()) {
+                            channel.write(line);
+                        }
+                    }
+                }
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (received.size() < events && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                Load during = load.join();
+                List<Double> latencies = sent.entrySet().stream().filter(e -> received.containsKey(e.getKey()))
+                        .map(e -> (received.get(e.getKey()) - e.getValue()) / 1e6).sorted().toList();
+                out.put("events_injected", events);
+                out.put("events_signalled", latencies.size());
+                out.put("event_to_interfaces_added_p50_ms", raw(latencies.isEmpty() ? 0 : latencies.get(latencies.size() / 2)));
+                out.put("event_to_interfaces_added_p99_ms", raw(latencies.isEmpty() ? 0
+                        : latencies.get(Math.min(latencies.size() - 1, (int) Math.ceil(latencies.size() * 0.99) - 1))));
+                out.put("event_to_interfaces_added_max_ms", raw(latencies.isEmpty() ? 0 : latencies.getLast()));
+                out.put("properties_get_calls_per_second_during_events", raw(during.callsPerSecond()));
+                assertThat(latencies).as("every injected event signalled").hasSize(events);
+            }
+        }
+        return out;
+    }
+
     private static Map<String, Object> shutdown() throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
         try (RunningDaemon running = RunningDaemon.start()) {
@@ -283,7 +355,7 @@ class BusSuiteBench {
     }
 
     private static String tables(List<Load> throughput, List<Map<String, Object>> gmo, Map<String, Object> mutations,
-                                 Map<String, Object> shutdown) {
+                                 Map<String, Object> events, Map<String, Object> shutdown) {
         StringBuilder t = new StringBuilder("\n| target | clients | calls/s | p50 ms | p99 ms | calls/s vs floor 2 | p99 vs floor 2 |\n"
                 + "|---|---|---|---|---|---|---|\n");
         for (Load l : throughput) {
@@ -305,8 +377,8 @@ class BusSuiteBench {
                     .append(((Json.RawNumber) row.get("floor_p99_ms")).text()).append(" | ")
                     .append(String.format(Locale.ROOT, "%.2fx", p50 / floorP50)).append(" |\n");
         }
-        t.append("\n| mutations and shutdown | value |\n|---|---|\n");
-        for (Map<String, Object> m : List.of(mutations, shutdown)) {
+        t.append("\n| mutations, event path and shutdown | value |\n|---|---|\n");
+        for (Map<String, Object> m : List.of(mutations, events, shutdown)) {
             m.forEach((k, v) -> t.append("| ").append(k).append(" | ")
                     .append(v instanceof Json.RawNumber n ? n.text() : v).append(" |\n"));
         }

@@ -58,6 +58,9 @@ import org.storage.stratisd.json.Json;
  */
 public final class SimEngine implements Engine {
 
+    /** The udev property of injected events (see {@link #handleDeviceEvents}). */
+    public static final String SIM_POOL_PROPERTY = "STRATIS_SIM_POOL";
+
     private static final String VERSION = "3.9.2";
     private static final long JOURNAL_ALIGNMENT = 4096;
     private static final int MAX_KEY_BYTES = 64;
@@ -442,10 +445,33 @@ public final class SimEngine implements Engine {
         return Json.write(Map.of("stopped_pools", stopped.values().stream().map(SimPool::report).toList()));
     }
 
-    /** The simulator ignores device events, as upstream's does. */
+    /**
+     * The simulator ignores real device events, as upstream's does. An event carrying
+     * {@code STRATIS_SIM_POOL} (which only the daemon's event injector sets, for benchmarks of the
+     * event path) stands for a device holding a pool of that name: an {@code add} for a name no
+     * pool has sets up that pool with the event's device, as the real engine sets up a pool whose
+     * last device appears.
+     */
     @Override
     public List<PoolView> handleDeviceEvents(List<DeviceEvent> events) {
-        return List.of();
+        List<PoolView> started = new ArrayList<>();
+        for (DeviceEvent event : events) {
+            String name = event.properties().get(SIM_POOL_PROPERTY);
+            if (name == null || !event.action().equals("add") || byName(pools, name).isPresent()) {
+                continue;
+            }
+            try {
+                NameValidation.checkName(name);
+            } catch (EngineException e) {
+                continue;
+            }
+            List<SimBlockdev> devs = List.of(new SimBlockdev(UUID.randomUUID(), event.devnode(), Tier.DATA, now()));
+            SimPool pool = new SimPool(UUID.randomUUID(), name, Optional.empty(), IntegritySpec.DEFAULT, devs,
+                    new SimPoolFilesystems(clock));
+            pools.put(pool.uuid(), pool);
+            started.add(pool.view());
+        }
+        return started;
     }
 
     @Override
