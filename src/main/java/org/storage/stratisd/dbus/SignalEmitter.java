@@ -19,6 +19,9 @@ import org.storage.stratisd.tree.TreeSignals;
  */
 public final class SignalEmitter implements TreeSignals {
 
+    private static final String OBJECT_MANAGER = "org.freedesktop.DBus.ObjectManager";
+    private static final String PROPERTIES = "org.freedesktop.DBus.Properties";
+
     private final BusConnection bus;
 
     /**
@@ -35,25 +38,42 @@ public final class SignalEmitter implements TreeSignals {
         if (path.equals(ObjectPaths.ROOT)) {
             return;
         }
-        send(() -> new ObjectManager.InterfacesAdded(ObjectPaths.ROOT, new DBusPath(path), new LinkedHashMap<>(interfaces)));
+        DBusPath object = new DBusPath(path);
+        send(() -> MarshalledSignal.of(ObjectPaths.ROOT, OBJECT_MANAGER, "InterfacesAdded", "oa{sa{sv}}", object, interfaces),
+                () -> new ObjectManager.InterfacesAdded(ObjectPaths.ROOT, object, new LinkedHashMap<>(interfaces)));
     }
 
     @Override
     public void interfacesRemoved(String path, List<String> interfaces) {
-        send(() -> new ObjectManager.InterfacesRemoved(ObjectPaths.ROOT, new DBusPath(path), interfaces));
+        DBusPath object = new DBusPath(path);
+        send(() -> MarshalledSignal.of(ObjectPaths.ROOT, OBJECT_MANAGER, "InterfacesRemoved", "oas", object, interfaces),
+                () -> new ObjectManager.InterfacesRemoved(ObjectPaths.ROOT, object, interfaces));
     }
 
     @Override
     public void propertiesChanged(String path, String iface, Map<String, Variant<?>> changed, List<String> invalidated) {
-        send(() -> new Properties.PropertiesChanged(path, iface, changed, invalidated));
+        send(() -> MarshalledSignal.of(path, PROPERTIES, "PropertiesChanged", "sa{sv}as", iface, changed, invalidated),
+                () -> new Properties.PropertiesChanged(path, iface, changed, invalidated));
     }
 
-    private void send(SignalFactory factory) {
+    /** Sends the signal as marshalled here, or as dbus-java builds it if a value is of a form not handled here. */
+    private void send(OwnSignal own, SignalFactory library) {
         try {
-            bus.send(factory.create());
+            org.freedesktop.dbus.messages.DBusSignal signal;
+            try {
+                signal = own.create();
+            } catch (WireMarshaller.Unsupported e) {
+                signal = library.create();
+            }
+            bus.send(signal);
         } catch (DBusException e) {
             throw new IllegalStateException("Cannot build signal", e);
         }
+    }
+
+    @FunctionalInterface
+    private interface OwnSignal {
+        org.freedesktop.dbus.messages.DBusSignal create() throws DBusException, WireMarshaller.Unsupported;
     }
 
     @FunctionalInterface

@@ -86,6 +86,29 @@ class WireMarshallerTest {
     }
 
     @Test
+    void signalBodiesMatchTheLibrarys() throws Exception {
+        Map<String, Map<String, Variant<?>>> interfaces = new LinkedHashMap<>();
+        interfaces.put("org.storage.stratis3.pool.r9", Map.of("Name", new Variant<>("p"), "Size", new Variant<>("1024")));
+        Object[][] cases = {
+            {"/org/storage/stratis3", "org.freedesktop.DBus.ObjectManager", "InterfacesAdded", "oa{sa{sv}}",
+                new Object[] {new DBusPath("/org/storage/stratis3/4"), interfaces}},
+            {"/org/storage/stratis3", "org.freedesktop.DBus.ObjectManager", "InterfacesRemoved", "oas",
+                new Object[] {new DBusPath("/org/storage/stratis3/4"), List.of("a", "b")}},
+            {"/org/storage/stratis3/4", "org.freedesktop.DBus.Properties", "PropertiesChanged", "sa{sv}as",
+                new Object[] {"org.storage.stratis3.pool.r9", Map.of("Name", new Variant<>("q")), List.of("Size")}},
+        };
+        for (Object[] c : cases) {
+            Object[] values = (Object[]) c[4];
+            byte[] reference = body(joined(LITTLE.createSignal(null, (String) c[0], (String) c[1], (String) c[2], (String) c[3],
+                    values)));
+            MarshalledSignal ours = MarshalledSignal.of((String) c[0], (String) c[1], (String) c[2], (String) c[3], values);
+            assertThat(ours.getWireData().length).isEqualTo(1);
+            assertThat(body(joined(ours))).as((String) c[2]).isEqualTo(reference);
+            assertThat(ours.getParameters()).isEqualTo(values);
+        }
+    }
+
+    @Test
     void valuesThatDoNotFitAreRefusedForTheFallback() throws Exception {
         MethodCall call = call();
         assertThatThrownBy(() -> MarshalledReturn.of(call, "s", 5)).isInstanceOf(WireMarshaller.Unsupported.class);
