@@ -35,6 +35,34 @@ final class GatheringMessageWriter implements IMessageWriter {
             withDescriptors.writeMessage(message);
             return;
         }
+        byte[][] pieces = message.getWireData();
+        ByteBuffer joined;
+        if (pieces.length > 0 && pieces[0] != null && (pieces.length == 1 || pieces[1] == null)) {
+            // One piece (the replies and signals the daemon marshals itself): nothing to join.
+            joined = ByteBuffer.wrap(pieces[0]);
+        } else {
+            joined = ByteBuffer.allocate(wireLength(message));
+            for (byte[] piece : pieces) {
+                if (piece == null) {
+                    break;
+                }
+                joined.put(piece);
+            }
+            joined.flip();
+        }
+        while (joined.hasRemaining()) {
+            channel.write(joined);
+        }
+    }
+
+    /**
+     * The length of a message on the wire: the sum of its marshalled pieces (dbus-java ends the
+     * list of pieces at the first null).
+     *
+     * @param message the message
+     * @return bytes
+     */
+    static int wireLength(Message message) {
         int length = 0;
         for (byte[] piece : message.getWireData()) {
             if (piece == null) {
@@ -42,17 +70,7 @@ final class GatheringMessageWriter implements IMessageWriter {
             }
             length += piece.length;
         }
-        ByteBuffer joined = ByteBuffer.allocate(length);
-        for (byte[] piece : message.getWireData()) {
-            if (piece == null) {
-                break;
-            }
-            joined.put(piece);
-        }
-        joined.flip();
-        while (joined.hasRemaining()) {
-            channel.write(joined);
-        }
+        return length;
     }
 
     @Override

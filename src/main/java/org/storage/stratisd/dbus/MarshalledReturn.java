@@ -14,7 +14,6 @@ import org.freedesktop.dbus.messages.MethodReturn;
  */
 final class MarshalledReturn extends MethodReturn {
 
-    private final int wireLength;
     private final Object[] values;
 
     private MarshalledReturn(MethodCall call, String signature, Object[] values) throws DBusException, WireMarshaller.Unsupported {
@@ -22,7 +21,6 @@ final class MarshalledReturn extends MethodReturn {
         this.values = values.clone();
         byte[] wire = WireMessage.fields().replySerial(call.getSerial()).destination(call.getSource())
                 .build(WireMessage.METHOD_RETURN, WireMessage.NO_REPLY_EXPECTED, getSerial(), signature, values);
-        this.wireLength = wire.length;
         setWireData(new byte[][] {wire});
     }
 
@@ -49,14 +47,5 @@ final class MarshalledReturn extends MethodReturn {
     @Override
     public Object[] getParameters() {
         return values.clone();
-    }
-
-    /**
-     * The size of the whole message on the wire.
-     *
-     * @return bytes
-     */
-    int wireLength() {
-        return wireLength;
     }
 }

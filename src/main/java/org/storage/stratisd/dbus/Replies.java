@@ -39,7 +39,7 @@ final class Replies {
             log.debug("Reply to {} marshalled by dbus-java: {}", call.getName(), e.getMessage());
             reply = bus.messages().createMethodReturn(call, signature, values);
         }
-        long size = wireSize(reply);
+        long size = GatheringMessageWriter.wireLength(reply);
         if (size > maxBytes) {
             log.warn("Reply to {}.{} is {} bytes, more than the bus accepts ({}); answered with {} instead",
                     call.getInterface(), call.getName(), size, maxBytes, DbusErrors.LIMITS_EXCEEDED);
@@ -47,20 +47,6 @@ final class Replies {
                     + " bytes, more than the bus accepts in one message (" + maxBytes + " bytes)");
         }
         return reply;
-    }
-
-    private static long wireSize(Message message) {
-        if (message instanceof MarshalledReturn marshalled) {
-            return marshalled.wireLength();
-        }
-        long size = 0;
-        for (byte[] piece : message.getWireData()) {
-            if (piece == null) {
-                break;
-            }
-            size += piece.length;
-        }
-        return size;
     }
 
     /**

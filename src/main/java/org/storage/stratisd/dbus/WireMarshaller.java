@@ -195,14 +195,16 @@ final class WireMarshaller {
         };
     }
 
-    private static void string(WireBuffer out, String s) {
+    /** Marshals a string or object path: length, UTF-8 bytes, a terminating zero. */
+    static void string(WireBuffer out, String s) {
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         out.putU32(utf8.length);
         out.putBytes(utf8);
         out.putByte(0);
     }
 
-    private static void signature(WireBuffer out, String s) {
+    /** Marshals a signature: one length byte, the ASCII bytes, a terminating zero. */
+    static void signature(WireBuffer out, String s) {
         byte[] ascii = s.getBytes(StandardCharsets.US_ASCII);
         out.putByte(ascii.length);
         out.putBytes(ascii);

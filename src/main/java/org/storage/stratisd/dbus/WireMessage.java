@@ -1,7 +1,5 @@
 package org.storage.stratisd.dbus;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Builds a whole D-Bus message on the wire (little-endian): the fixed header, the header fields
  * and a body marshalled by {@link WireMarshaller}, in one buffer. Used for the messages whose
@@ -51,7 +49,7 @@ final class WireMessage {
         // multiple of 8, so aligning within this buffer is aligning within the message.
         fields.align(8);
         fields.putByte(FIELD_REPLY_SERIAL);
-        signature(fields, "u");
+        WireMarshaller.signature(fields, "u");
         fields.putU32(serial);
         return this;
     }
@@ -59,11 +57,8 @@ final class WireMessage {
     private WireMessage string(int code, char type, String value) {
         fields.align(8);
         fields.putByte(code);
-        signature(fields, String.valueOf(type));
-        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-        fields.putU32(utf8.length);
-        fields.putBytes(utf8);
-        fields.putByte(0);
+        WireMarshaller.signature(fields, String.valueOf(type));
+        WireMarshaller.string(fields, value);
         return this;
     }
 
@@ -84,8 +79,8 @@ final class WireMessage {
         if (!signature.isEmpty()) {
             fields.align(8);
             fields.putByte(FIELD_SIGNATURE);
-            signature(fields, "g");
-            signature(fields, signature);
+            WireMarshaller.signature(fields, "g");
+            WireMarshaller.signature(fields, signature);
         }
         byte[] fieldBytes = fields.toByteArray();
         byte[] bodyBytes = body.toByteArray();
@@ -101,12 +96,5 @@ final class WireMessage {
         message.align(8);
         message.putBytes(bodyBytes);
         return message.toByteArray();
-    }
-
-    private static void signature(WireBuffer out, String sig) {
-        byte[] ascii = sig.getBytes(StandardCharsets.US_ASCII);
-        out.putByte(ascii.length);
-        out.putBytes(ascii);
-        out.putByte(0);
     }
 }

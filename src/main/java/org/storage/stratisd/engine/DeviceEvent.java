@@ -11,6 +11,12 @@ import java.util.Map;
  */
 public record DeviceEvent(String action, String devnode, Map<String, String> properties) {
 
+    /**
+     * The property of simulated events (the simulator's injection socket): the name of the pool
+     * the device holds. Real udev never sets it.
+     */
+    public static final String SIM_POOL_PROPERTY = "STRATIS_SIM_POOL";
+
     /** Copies the properties so the event stays immutable. */
     public DeviceEvent {
         properties = Map.copyOf(properties);

@@ -117,8 +117,7 @@ public final class DumpMetadata {
             case SignatureBlock.Decoded.Valid v -> {
                 m.put("status", "valid");
                 m.put("fields", fields(v.block()));
-                m.put("crc32c", String.format("0x%08x", Integer.toUnsignedLong(
-                        java.nio.ByteBuffer.wrap(v.bytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0))));
+                m.put("crc32c", String.format("0x%08x", SignatureBlock.storedCrc(v.bytes())));
             }
             case SignatureBlock.Decoded.BadCrc c -> {
                 m.put("status", "bad CRC");

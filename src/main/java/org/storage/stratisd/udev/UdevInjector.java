@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.storage.stratisd.engine.DeviceEvent;
-import org.storage.stratisd.engine.sim.SimEngine;
 import org.storage.stratisd.lifecycle.LongLivedTask;
 import org.storage.stratisd.lifecycle.TaskSupervisor;
 
@@ -77,7 +76,7 @@ public final class UdevInjector extends LongLivedTask {
     private void inject(String line) {
         String[] words = line.split("\\s+");
         if (words.length == 2 && words[0].equals("add") && !words[1].isEmpty()) {
-            channel.send(new DeviceEvent("add", "/dev/sim/" + words[1], Map.of(SimEngine.SIM_POOL_PROPERTY, words[1],
+            channel.send(new DeviceEvent("add", "/dev/sim/" + words[1], Map.of(DeviceEvent.SIM_POOL_PROPERTY, words[1],
                     "SUBSYSTEM", "block")));
         }
     }

@@ -1,12 +1,9 @@
 package org.storage.stratisd.testsupport;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,15 +52,7 @@ public final class LoopDevices implements AutoCloseable {
      * @return the file
      */
     public Path image(String name, byte[] start, long size) throws IOException {
-        Path file = dir.resolve(name);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.wrap(start));
-            channel.truncate(size);
-            if (channel.size() < size) {
-                channel.write(ByteBuffer.wrap(new byte[1]), size - 1);
-            }
-        }
-        return file;
+        return ImageFiles.sparse(dir, name, start, size);
     }
 
     /**

@@ -58,9 +58,6 @@ import org.storage.stratisd.json.Json;
  */
 public final class SimEngine implements Engine {
 
-    /** The udev property of injected events (see {@link #handleDeviceEvents}). */
-    public static final String SIM_POOL_PROPERTY = "STRATIS_SIM_POOL";
-
     private static final String VERSION = "3.9.2";
     private static final long JOURNAL_ALIGNMENT = 4096;
     private static final int MAX_KEY_BYTES = 64;
@@ -456,7 +453,7 @@ public final class SimEngine implements Engine {
     public List<PoolView> handleDeviceEvents(List<DeviceEvent> events) {
         List<PoolView> started = new ArrayList<>();
         for (DeviceEvent event : events) {
-            String name = event.properties().get(SIM_POOL_PROPERTY);
+            String name = event.properties().get(DeviceEvent.SIM_POOL_PROPERTY);
             if (name == null || !event.action().equals("add") || byName(pools, name).isPresent()) {
                 continue;
             }

@@ -88,13 +88,13 @@ public final class PoolInitializer {
      * @throws EngineException naming the device and the reason, with nothing written
      */
     public Created create(String name, List<Path> devices) throws EngineException {
-        List<Path> checked = checkDevices(devices);
+        List<Checked> checked = check(devices);
         List<InitialLayout.Device> layout = new ArrayList<>();
         Map<UUID, Path> paths = new HashMap<>();
-        for (Path device : checked) {
+        for (Checked device : checked) {
             UUID uuid = uuids.get();
-            layout.add(new InitialLayout.Device(uuid, sizeBytes(device) / StaticHeader.SECTOR));
-            paths.put(uuid, device);
+            layout.add(new InitialLayout.Device(uuid, device.sizeBytes() / StaticHeader.SECTOR));
+            paths.put(uuid, device.path());
         }
         PoolSave save;
         try {
@@ -134,8 +134,8 @@ public final class PoolInitializer {
             throw new EngineException("Failed to write pool " + name + " to its devices: " + e.getMessage() + wiped);
         }
         List<DeviceIdentity> members = new ArrayList<>();
-        for (Path device : checked) {
-            members.add(prober.identify(device, Map.of(), false));
+        for (Checked device : checked) {
+            members.add(prober.identify(device.path(), Map.of(), false));
         }
         return new Created(pool, save, members);
     }
@@ -148,11 +148,19 @@ public final class PoolInitializer {
      * @throws EngineException naming the first device that cannot be used and why
      */
     public List<Path> checkDevices(List<Path> devices) throws EngineException {
+        return check(devices).stream().map(Checked::path).toList();
+    }
+
+    /** A device that passed every check, with the size it was found to have. */
+    private record Checked(Path path, long sizeBytes) {
+    }
+
+    private List<Checked> check(List<Path> devices) throws EngineException {
         if (devices.isEmpty()) {
             throw new EngineException("At least one device is required to create a pool");
         }
         Map<Path, Path> seen = new HashMap<>();
-        List<Path> out = new ArrayList<>();
+        List<Checked> out = new ArrayList<>();
         int logical = -1;
         int physical = -1;
         for (Path device : devices) {
@@ -194,7 +202,7 @@ public final class PoolInitializer {
             }
             logical = info.logicalSector();
             physical = info.physicalSector();
-            out.add(device);
+            out.add(new Checked(device, size));
         }
         return out;
     }

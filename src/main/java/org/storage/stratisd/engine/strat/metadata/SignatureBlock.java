@@ -86,6 +86,16 @@ public record SignatureBlock(UUID poolUuid, UUID deviceUuid, long sizeSectors, i
     }
 
     /**
+     * The CRC-32C a copy carries in its first four bytes.
+     *
+     * @param copy 512 bytes
+     * @return the stored CRC, unsigned
+     */
+    public static long storedCrc(byte[] copy) {
+        return Integer.toUnsignedLong(ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN).getInt(0));
+    }
+
+    /**
      * Decodes one copy.
      *
      * @param copy exactly 512 bytes
@@ -99,7 +109,7 @@ public record SignatureBlock(UUID poolUuid, UUID deviceUuid, long sizeSectors, i
             return new Decoded.NoMagic();
         }
         ByteBuffer b = ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN);
-        long stored = Integer.toUnsignedLong(b.getInt(0));
+        long stored = storedCrc(copy);
         long computed = crc(copy);
         if (stored != computed) {
             return new Decoded.BadCrc(stored, computed);

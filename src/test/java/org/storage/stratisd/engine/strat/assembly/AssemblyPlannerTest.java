@@ -2,11 +2,8 @@ package org.storage.stratisd.engine.strat.assembly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.storage.stratisd.engine.strat.Fixtures;
+import org.storage.stratisd.testsupport.ImageFiles;
 import org.storage.stratisd.engine.strat.device.FileBlockAccess;
 import org.storage.stratisd.engine.strat.identify.BlkidSignatures;
 import org.storage.stratisd.engine.strat.identify.DeviceIdentity;
@@ -37,12 +35,7 @@ class AssemblyPlannerTest {
     private Path loop2;
 
     private Path image(String name, byte[] start, long size) throws Exception {
-        Path file = dir.resolve(name);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.wrap(start));
-            channel.write(ByteBuffer.wrap(new byte[1]), size - 1);
-        }
-        return file;
+        return ImageFiles.sparse(dir, name, start, size);
     }
 
     @BeforeEach

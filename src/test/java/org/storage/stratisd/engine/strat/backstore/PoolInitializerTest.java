@@ -29,6 +29,7 @@ import org.storage.stratisd.engine.strat.identify.BlkidSignatures;
 import org.storage.stratisd.engine.strat.identify.DeviceIdentity;
 import org.storage.stratisd.engine.strat.identify.DeviceProber;
 import org.storage.stratisd.engine.strat.metadata.MetadataArea;
+import org.storage.stratisd.testsupport.ImageFiles;
 import org.storage.stratisd.engine.strat.serde.PoolSaveCodec;
 
 /** Creating a pool on image files: upstream's bytes, re-read from scratch, and refusals that write nothing. */
@@ -45,11 +46,7 @@ class PoolInitializerTest {
     private final DeviceProber prober = new DeviceProber(new BlkidSignatures("blkid"), Path.of("/sys"), Path.of("/proc"));
 
     private Path sparse(String name, long bytes) throws Exception {
-        Path file = dir.resolve(name);
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.setLength(bytes);
-        }
-        return file;
+        return ImageFiles.sparse(dir, name, new byte[0], bytes);
     }
 
     private PoolInitializer initializer(Instant now, UUID... uuids) {

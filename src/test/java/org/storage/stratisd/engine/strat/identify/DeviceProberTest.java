@@ -14,6 +14,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.storage.stratisd.engine.strat.Fixtures;
+import org.storage.stratisd.testsupport.ImageFiles;
 
 /** Identification of image files: upstream's members, foreign content, damage, and udev's verdicts. */
 class DeviceProberTest {
@@ -26,15 +27,7 @@ class DeviceProberTest {
     private final DeviceProber prober = new DeviceProber(new BlkidSignatures("blkid"), Path.of("/sys"), Path.of("/proc"));
 
     private Path image(String name, byte[] start, long size) throws Exception {
-        Path file = dir.resolve(name);
-        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE_NEW,
-                java.nio.file.StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.wrap(start));
-            if (size > start.length) {
-                channel.write(ByteBuffer.wrap(new byte[1]), size - 1);
-            }
-        }
-        return file;
+        return ImageFiles.sparse(dir, name, start, size);
     }
 
     static Map<String, String> udev(String fixture) {
