@@ -21,7 +21,7 @@ import org.storage.stratisd.engine.strat.backstore.ThinMetadataSizeTool;
 import org.storage.stratisd.engine.strat.identify.BlkidSignatures;
 import org.storage.stratisd.engine.strat.identify.DeviceProber;
 import org.storage.stratisd.engine.strat.identify.DeviceScanner;
-import org.storage.stratisd.observability.DaemonMetrics;
+import org.storage.stratisd.metrics.DaemonMetrics;
 import org.storage.stratisd.observability.InstrumentedEngineLock;
 
 /** The engine and its lock. */

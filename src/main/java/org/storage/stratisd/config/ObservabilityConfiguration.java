@@ -1,21 +1,18 @@
 package org.storage.stratisd.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.storage.stratisd.dbus.BusConnection;
 import org.storage.stratisd.dbus.DbusConnectionHandler;
 import org.storage.stratisd.dm.DmEventMonitor;
+import org.storage.stratisd.metrics.DaemonMetrics;
 import org.storage.stratisd.observability.DaemonGauges;
-import org.storage.stratisd.observability.DaemonMetrics;
-import org.storage.stratisd.observability.DbusHealthIndicator;
-import org.storage.stratisd.observability.DmMonitorHealthIndicator;
-import org.storage.stratisd.observability.EngineHealthIndicator;
+import org.storage.stratisd.observability.DaemonHealth;
 import org.storage.stratisd.observability.MicrometerDaemonMetrics;
 import org.storage.stratisd.observability.ReadinessOnShutdown;
-import org.storage.stratisd.observability.TreeHandlerHealthIndicator;
-import org.storage.stratisd.observability.UdevMonitorHealthIndicator;
 import org.storage.stratisd.tree.DbusChannel;
 import org.storage.stratisd.tree.DbusTree;
 import org.storage.stratisd.tree.DbusTreeHandler;
@@ -46,27 +43,27 @@ class ObservabilityConfiguration {
     }
 
     @Bean
-    DbusHealthIndicator dbusHealthIndicator(BusConnection bus, DbusConnectionHandler handler) {
-        return new DbusHealthIndicator(bus, handler);
+    HealthIndicator dbusHealthIndicator(BusConnection bus, DbusConnectionHandler handler) {
+        return DaemonHealth.dbus(bus, handler);
     }
 
     @Bean
-    UdevMonitorHealthIndicator udevMonitorHealthIndicator(UdevMonitor monitor, StratisdProperties properties) {
-        return new UdevMonitorHealthIndicator(monitor, properties.udevPollTimeout());
+    HealthIndicator udevMonitorHealthIndicator(UdevMonitor monitor, StratisdProperties properties) {
+        return DaemonHealth.udevMonitor(monitor, properties.udevPollTimeout());
     }
 
     @Bean
-    DmMonitorHealthIndicator dmMonitorHealthIndicator(DmEventMonitor monitor) {
-        return new DmMonitorHealthIndicator(monitor);
+    HealthIndicator dmMonitorHealthIndicator(DmEventMonitor monitor) {
+        return DaemonHealth.dmMonitor(monitor);
     }
 
     @Bean
-    TreeHandlerHealthIndicator treeHandlerHealthIndicator(DbusTreeHandler handler, DbusChannel channel) {
-        return new TreeHandlerHealthIndicator(handler, channel);
+    HealthIndicator treeHandlerHealthIndicator(DbusTreeHandler handler, DbusChannel channel) {
+        return DaemonHealth.treeHandler(handler, channel);
     }
 
     @Bean
-    EngineHealthIndicator engineHealthIndicator(StratisdProperties properties, DbusTree tree) {
-        return new EngineHealthIndicator(properties.engine().name().toLowerCase(java.util.Locale.ROOT), tree);
+    HealthIndicator engineHealthIndicator(StratisdProperties properties, DbusTree tree) {
+        return DaemonHealth.engine(properties.engine().name().toLowerCase(java.util.Locale.ROOT), tree);
     }
 }

@@ -14,6 +14,10 @@ import org.freedesktop.dbus.types.UInt32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.storage.stratisd.dbus.api.DbusErrors;
+import org.storage.stratisd.dbus.wire.CallInterception;
+import org.storage.stratisd.dbus.wire.IncomingCalls;
+import org.storage.stratisd.dbus.wire.MessageSink;
 import org.storage.stratisd.lifecycle.TaskSupervisor;
 
 /**
@@ -26,7 +30,7 @@ import org.storage.stratisd.lifecycle.TaskSupervisor;
  * {@code UnknownObject}. A connection lost while the daemon runs is a failure of a long-lived task:
  * the daemon shuts down with status 1.
  */
-public final class BusConnection implements DisposableBean {
+public final class BusConnection implements DisposableBean, MessageSink {
 
     private static final Logger log = LoggerFactory.getLogger(BusConnection.class);
     private static final String BUS_NAME = "org.freedesktop.DBus";
@@ -137,6 +141,7 @@ public final class BusConnection implements DisposableBean {
      *
      * @param message the message
      */
+    @Override
     public void send(Message message) {
         connection.sendMessage(message);
     }

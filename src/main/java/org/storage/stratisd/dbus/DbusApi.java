@@ -4,9 +4,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.storage.stratisd.dbus.api.InterfaceDefinition;
+import org.storage.stratisd.dbus.api.blockdev.BlockdevInterfaces;
+import org.storage.stratisd.dbus.api.common.ChildChanges;
+import org.storage.stratisd.dbus.api.common.Mutations;
+import org.storage.stratisd.dbus.api.filesystem.FilesystemInterfaces;
+import org.storage.stratisd.dbus.api.manager.ManagerInterfaces;
+import org.storage.stratisd.dbus.api.pool.PoolInterfaces;
+import org.storage.stratisd.dbus.api.report.ReportInterfaces;
+import org.storage.stratisd.dbus.publish.ObjectPaths;
+import org.storage.stratisd.dbus.publish.ObjectRegistry;
+import org.storage.stratisd.dbus.publish.TreePublisher;
 import org.storage.stratisd.engine.Engine;
-import org.storage.stratisd.engine.PoolView;
 import org.storage.stratisd.engine.lock.EngineLock;
+import org.storage.stratisd.engine.view.PoolView;
 import org.storage.stratisd.tree.DbusChannel;
 import org.storage.stratisd.tree.DbusTree;
 import org.storage.stratisd.tree.TreeUpdate;
@@ -33,19 +44,50 @@ public final class DbusApi {
      */
     public DbusApi(Engine engine, EngineLock engineLock, DbusChannel channel, DbusTree tree, BusConnection bus) {
         this.engine = engine;
-        this.publisher = new TreePublisher(new ObjectPaths(), new ObjectRegistry());
-        Mutations mutations = new Mutations(engineLock, channel);
-        ManagerMethods manager = new ManagerMethods(engine, mutations, publisher);
-        PoolMethods pool = new PoolMethods(engine, mutations, publisher, tree);
-        FilesystemMethods objects = new FilesystemMethods(engine, mutations, publisher);
+        Served served = serve(engine, engineLock, channel, tree);
+        this.publisher = served.publisher();
+        this.router = new CallRouter(tree, new InterfaceRegistry(served.root(), served.others()), bus);
+        this.rootRegistration = publisher.addRoot(ManagerInterfaces.values(engine.version(), engine.stoppedPools()));
+    }
 
-        List<InterfaceDefinition> root = new ArrayList<>(ManagerInterfaces.revisions(manager));
-        root.addAll(ReportInterfaces.revisions(manager::getReport));
-        List<InterfaceDefinition> others = new ArrayList<>(PoolInterfaces.revisions(pool, pool.setters()));
-        others.addAll(FilesystemInterfaces.revisions(objects::setName, objects.filesystemSetters()));
-        others.addAll(BlockdevInterfaces.revisions(objects::setUserInfo, objects.blockdevSetters()));
-        this.router = new CallRouter(tree, new InterfaceRegistry(root, others), bus);
-        this.rootRegistration = publisher.addRoot(root, ManagerInterfaces.values(engine.version(), engine.stoppedPools()));
+    /**
+     * The interface revisions of every object kind over their shared behaviour, and the publisher
+     * their methods report to.
+     *
+     * @param publisher publishes engine results to the tree
+     * @param root      the root object's interfaces (Manager, then Report)
+     * @param others    the pool, filesystem and block-device interfaces
+     */
+    record Served(TreePublisher publisher, List<InterfaceDefinition> root, List<InterfaceDefinition> others) {
+
+        /** Copies the lists. */
+        Served {
+            root = List.copyOf(root);
+            others = List.copyOf(others);
+        }
+
+        /** Every served interface revision, root first. */
+        List<InterfaceDefinition> all() {
+            List<InterfaceDefinition> all = new ArrayList<>(root);
+            all.addAll(others);
+            return all;
+        }
+    }
+
+    /** Builds what {@link DbusApi} serves; the conformance test reads the same tables. */
+    static Served serve(Engine engine, EngineLock engineLock, DbusChannel channel, DbusTree tree) {
+        List<InterfaceDefinition> rootSchema = new ArrayList<>(ManagerInterfaces.schema());
+        rootSchema.addAll(ReportInterfaces.schema());
+        TreePublisher publisher = new TreePublisher(new ObjectPaths(), new ObjectRegistry(), rootSchema,
+                PoolInterfaces.published(), FilesystemInterfaces.published(), BlockdevInterfaces.published());
+        Mutations mutations = new Mutations(engineLock, channel);
+        ChildChanges children = new ChildChanges(engine, mutations, publisher);
+        List<InterfaceDefinition> root = new ArrayList<>(ManagerInterfaces.served(engine, mutations, publisher));
+        root.addAll(ReportInterfaces.served(engine, mutations));
+        List<InterfaceDefinition> others = new ArrayList<>(PoolInterfaces.served(engine, mutations, publisher, tree));
+        others.addAll(FilesystemInterfaces.served(engine, children));
+        others.addAll(BlockdevInterfaces.served(engine, children));
+        return new Served(publisher, root, others);
     }
 
     /**

@@ -10,8 +10,14 @@ import org.freedesktop.dbus.messages.MethodCall;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.storage.stratisd.dbus.api.DbusErrorReply;
+import org.storage.stratisd.dbus.api.DbusErrors;
+import org.storage.stratisd.dbus.api.common.Results;
+import org.storage.stratisd.dbus.publish.ObjectPaths;
+import org.storage.stratisd.dbus.wire.IncomingCalls;
+import org.storage.stratisd.dbus.wire.ReceivedDescriptors;
 import org.storage.stratisd.lifecycle.ShouldExit;
-import org.storage.stratisd.observability.DaemonMetrics;
+import org.storage.stratisd.metrics.DaemonMetrics;
 import org.storage.stratisd.tree.DbusChannel;
 import org.storage.stratisd.tree.TreeUpdate;
 

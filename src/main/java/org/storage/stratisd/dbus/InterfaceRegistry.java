@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.storage.stratisd.dbus.api.InterfaceDefinition;
 
 /** Every Stratis interface revision the daemon knows, by name; built once at start-up. */
 public final class InterfaceRegistry {

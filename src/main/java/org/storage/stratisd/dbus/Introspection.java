@@ -2,9 +2,10 @@ package org.storage.stratisd.dbus;
 
 import java.util.Collection;
 import java.util.List;
-import org.storage.stratisd.dbus.InterfaceDefinition.Arg;
-import org.storage.stratisd.dbus.InterfaceDefinition.Method;
-import org.storage.stratisd.dbus.InterfaceDefinition.Property;
+import org.storage.stratisd.dbus.api.InterfaceDefinition;
+import org.storage.stratisd.dbus.api.InterfaceDefinition.Arg;
+import org.storage.stratisd.dbus.api.InterfaceDefinition.Method;
+import org.storage.stratisd.dbus.api.InterfaceDefinition.Property;
 
 /**
  * Introspection XML for a node: its Stratis interfaces with argument names, directions and

@@ -6,6 +6,10 @@ import org.freedesktop.dbus.messages.MethodCall;
 import org.freedesktop.dbus.messages.constants.Flags;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.storage.stratisd.dbus.api.DbusErrors;
+import org.storage.stratisd.dbus.wire.GatheringMessageWriter;
+import org.storage.stratisd.dbus.wire.MarshalledReturn;
+import org.storage.stratisd.dbus.wire.WireMarshaller;
 
 /** Builds and sends replies to method calls, honouring the caller's no-reply-expected flag. */
 final class Replies {

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.storage.stratisd.engine.view.FilesystemView;
+import org.storage.stratisd.engine.view.PoolView;
 
 /**
  * The rich results of engine operations: each says exactly what changed, so the caller publishes

@@ -1,5 +1,7 @@
 package org.storage.stratisd.engine;
 
+import org.storage.stratisd.engine.view.PoolView;
+
 /** What {@link Engine#createPool} did: created a pool, or found it already there. */
 public sealed interface CreatePoolAction {
 

@@ -2,6 +2,7 @@ package org.storage.stratisd.engine;
 
 import java.util.List;
 import java.util.Optional;
+import org.storage.stratisd.engine.view.TokenBinding;
 
 /**
  * The bindings a client asked for when creating or encrypting a pool, each with an optional

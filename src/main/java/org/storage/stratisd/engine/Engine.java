@@ -12,6 +12,10 @@ import org.storage.stratisd.engine.Actions.SetKeyAction;
 import org.storage.stratisd.engine.Actions.SnapshotAction;
 import org.storage.stratisd.engine.Actions.StartPoolAction;
 import org.storage.stratisd.engine.Actions.StopPoolAction;
+import org.storage.stratisd.engine.view.BlockdevView;
+import org.storage.stratisd.engine.view.FilesystemView;
+import org.storage.stratisd.engine.view.PoolView;
+import org.storage.stratisd.engine.view.StoppedPoolView;
 
 /**
  * The storage engine: the pools, their filesystems and block devices, the keyring. It knows

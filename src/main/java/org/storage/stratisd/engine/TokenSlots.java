@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.storage.stratisd.engine.view.Encryption;
+import org.storage.stratisd.engine.view.TokenBinding;
 
 /**
  * The binding rules for an encrypted pool's token slots: choosing a free slot, binding, unbinding

@@ -3,6 +3,7 @@ package org.storage.stratisd.observability;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.storage.stratisd.engine.lock.EngineLock;
+import org.storage.stratisd.metrics.DaemonMetrics;
 
 /**
  * The engine lock with its wait and hold times reported: a decorator, so the lock itself (in the

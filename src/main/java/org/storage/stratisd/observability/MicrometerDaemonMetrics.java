@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.storage.stratisd.metrics.DaemonMetrics;
 
 /**
  * Publishes the daemon's reports as Micrometer meters, named {@code stratisd.*} (in Prometheus

@@ -1,7 +1,10 @@
 package org.storage.stratisd.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -37,5 +40,39 @@ class LayeringTest {
         noClasses().that().resideInAPackage("org.storage.stratisd.tree..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.storage.stratisd.dbus..", "org.storage.stratisd.engine..")
                 .check(CLASSES);
+    }
+
+    @Test
+    void theWirePackageKnowsNothingOfStratis() {
+        noClasses().that().resideInAPackage("org.storage.stratisd.dbus.wire..")
+                .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("org.storage.stratisd..")
+                        .and(JavaClass.Predicates.resideOutsideOfPackage("org.storage.stratisd.dbus.wire..")))
+                .check(CLASSES);
+    }
+
+    @Test
+    void theApiPackagesDoNotReachIntoTheWireOrTheConnection() {
+        noClasses().that().resideInAPackage("org.storage.stratisd.dbus.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.storage.stratisd.dbus.wire..", "org.storage.stratisd.dbus")
+                .check(CLASSES);
+    }
+
+    @Test
+    void publishingDependsOnTheInterfaceModelOnlyNotOnTheObjectKinds() {
+        noClasses().that().resideInAPackage("org.storage.stratisd.dbus.publish..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.storage.stratisd.dbus.api.*", "org.storage.stratisd.dbus")
+                .check(CLASSES);
+    }
+
+    @Test
+    void eachObjectKindIsARoomOfItsOwn() {
+        slices().matching("org.storage.stratisd.dbus.api.(*)..").should().notDependOnEachOther()
+                .ignoreDependency(DescribedPredicate.alwaysTrue(), JavaClass.Predicates.resideInAPackage("org.storage.stratisd.dbus.api.common"))
+                .check(CLASSES);
+    }
+
+    @Test
+    void thePackagesHaveNoImportCycles() {
+        slices().matching("org.storage.stratisd.(**)").should().beFreeOfCycles().check(CLASSES);
     }
 }

@@ -1,6 +1,5 @@
 package org.storage.stratisd.dbus;
 
-import org.storage.stratisd.observability.DaemonMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -13,8 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import org.storage.stratisd.engine.lock.EngineLock;
+import org.storage.stratisd.dbus.api.InterfaceDefinition;
+import org.storage.stratisd.dbus.publish.ObjectPaths;
+import org.storage.stratisd.engine.lock.PoolLocks;
 import org.storage.stratisd.engine.sim.SimEngine;
+import org.storage.stratisd.metrics.DaemonMetrics;
 import org.storage.stratisd.tree.DbusChannel;
 import org.storage.stratisd.tree.DbusTree;
 
@@ -90,18 +92,8 @@ class ConformanceTableTest {
     }
 
     private static List<InterfaceDefinition> allInterfaces() {
-        SimEngine engine = new SimEngine(Clock.systemUTC(), Duration.ZERO);
-        TreePublisher publisher = new TreePublisher(new ObjectPaths(), new ObjectRegistry());
-        Mutations mutations = new Mutations(new org.storage.stratisd.engine.lock.PoolLocks(), new DbusChannel());
-        ManagerMethods manager = new ManagerMethods(engine, mutations, publisher);
-        PoolMethods pool = new PoolMethods(engine, mutations, publisher, new DbusTree(DaemonMetrics.NONE));
-        FilesystemMethods objects = new FilesystemMethods(engine, mutations, publisher);
-        List<InterfaceDefinition> all = new ArrayList<>(ManagerInterfaces.revisions(manager));
-        all.addAll(ReportInterfaces.revisions(manager::getReport));
-        all.addAll(PoolInterfaces.revisions(pool, pool.setters()));
-        all.addAll(FilesystemInterfaces.revisions(objects::setName, objects.filesystemSetters()));
-        all.addAll(BlockdevInterfaces.revisions(objects::setUserInfo, objects.blockdevSetters()));
-        return all;
+        return DbusApi.serve(new SimEngine(Clock.systemUTC(), Duration.ZERO), new PoolLocks(), new DbusChannel(),
+                new DbusTree(DaemonMetrics.NONE)).all();
     }
 
     private static String kindOf(InterfaceDefinition d) {

@@ -1,6 +1,5 @@
 package org.storage.stratisd.dbus;
 
-import org.storage.stratisd.observability.DaemonMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -19,10 +18,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
-import org.storage.stratisd.dbus.InterfaceDefinition.Arg;
-import org.storage.stratisd.dbus.InterfaceDefinition.Method;
+import org.storage.stratisd.dbus.api.DbusErrors;
+import org.storage.stratisd.dbus.api.InterfaceDefinition;
+import org.storage.stratisd.dbus.api.InterfaceDefinition.Arg;
+import org.storage.stratisd.dbus.api.InterfaceDefinition.Method;
+import org.storage.stratisd.dbus.publish.ObjectPaths;
+import org.storage.stratisd.dbus.publish.SignalEmitter;
 import org.storage.stratisd.lifecycle.ShouldExit;
 import org.storage.stratisd.lifecycle.TaskSupervisor;
+import org.storage.stratisd.metrics.DaemonMetrics;
 import org.storage.stratisd.testsupport.BusClient;
 import org.storage.stratisd.testsupport.PrivateBus;
 import org.storage.stratisd.tree.DbusChannel;

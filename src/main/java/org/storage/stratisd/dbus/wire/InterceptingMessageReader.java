@@ -1,0 +1,44 @@
+package org.storage.stratisd.dbus.wire;
+
+import java.io.IOException;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.messages.Message;
+import org.freedesktop.dbus.messages.MethodCall;
+import org.freedesktop.dbus.spi.message.IMessageReader;
+
+/**
+ * A message reader that hands every incoming method call to the daemon's own dispatcher and
+ * passes every other message (replies to our own calls, errors, signals) on to dbus-java. The
+ * library's reader thread treats a {@code null} read as "nothing this time", so taking a call away
+ * leaves its own dispatch (which would block one of its few pool threads per call) out of the path.
+ */
+final class InterceptingMessageReader implements IMessageReader {
+
+    private final IMessageReader delegate;
+    private final IncomingCalls sink;
+
+    InterceptingMessageReader(IMessageReader delegate, IncomingCalls sink) {
+        this.delegate = delegate;
+        this.sink = sink;
+    }
+
+    @Override
+    public Message readMessage() throws IOException, DBusException {
+        Message message = delegate.readMessage();
+        if (message instanceof MethodCall call) {
+            sink.accept(call);
+            return null;
+        }
+        return message;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return delegate.isClosed();
+    }
+
+    @Override
+    public void close() throws IOException {
+        delegate.close();
+    }
+}
