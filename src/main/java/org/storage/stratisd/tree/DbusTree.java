@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.SequencedMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
-import org.storage.stratisd.observability.DaemonMetrics;
+import org.storage.stratisd.metrics.DaemonMetrics;
 
 /**
  * The dbus tree: object paths to interfaces to property values. Every read on the bus

@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.storage.stratisd.lifecycle.LongLivedTask;
 import org.storage.stratisd.lifecycle.TaskSupervisor;
-import org.storage.stratisd.observability.DaemonMetrics;
+import org.storage.stratisd.metrics.DaemonMetrics;
 
 /**
  * The DbusTreeHandler task: the only consumer of the {@link DbusChannel} and the only writer of the

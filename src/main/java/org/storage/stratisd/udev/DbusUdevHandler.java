@@ -6,11 +6,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.storage.stratisd.engine.DeviceEvent;
-import org.storage.stratisd.engine.PoolView;
 import org.storage.stratisd.engine.lock.EngineLock;
+import org.storage.stratisd.engine.view.PoolView;
 import org.storage.stratisd.lifecycle.LongLivedTask;
 import org.storage.stratisd.lifecycle.TaskSupervisor;
-import org.storage.stratisd.observability.DaemonMetrics;
+import org.storage.stratisd.metrics.DaemonMetrics;
 import org.storage.stratisd.tree.DbusChannel;
 import org.storage.stratisd.tree.TreeUpdate;
 

@@ -7,6 +7,7 @@ import static org.storage.stratisd.testsupport.StratisCalls.s;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,7 +128,7 @@ class BusSuiteBench {
     }
 
     private static double num(Map<?, ?> m, String key) {
-        return Double.parseDouble(((Json.RawNumber) m.get(key)).text());
+        return Percentiles.number(m.get(key));
     }
 
     private static List<Map<String, Object>> managedObjects(Path bin, String address, StratisCalls calls) throws Exception {
@@ -275,9 +276,8 @@ class BusSuiteBench {
                     .map(e -> (received.get(e.getKey()) - e.getValue()) / 1e6).sorted().toList();
             out.put("events_injected", events);
             out.put("events_signalled", latencies.size());
-            out.put("event_to_interfaces_added_p50_ms", raw(latencies.isEmpty() ? 0 : latencies.get(latencies.size() / 2)));
-            out.put("event_to_interfaces_added_p99_ms", raw(latencies.isEmpty() ? 0
-                    : latencies.get(Math.min(latencies.size() - 1, (int) Math.ceil(latencies.size() * 0.99) - 1))));
+            out.put("event_to_interfaces_added_p50_ms", raw(Percentiles.of(latencies, 0.50)));
+            out.put("event_to_interfaces_added_p99_ms", raw(Percentiles.of(latencies, 0.99)));
             out.put("event_to_interfaces_added_max_ms", raw(latencies.isEmpty() ? 0 : latencies.getLast()));
             out.put("properties_get_calls_per_second_during_events", raw(during.callsPerSecond()));
             assertThat(latencies).as("every injected event signalled").hasSize(events);
@@ -346,8 +346,8 @@ class BusSuiteBench {
         return m;
     }
 
-    private static Json.RawNumber raw(double value) {
-        return new Json.RawNumber(String.format(Locale.ROOT, "%.3f", value));
+    private static BigDecimal raw(double value) {
+        return Percentiles.figure(value);
     }
 
     private static String tables(List<Load> throughput, List<Map<String, Object>> gmo, Map<String, Object> mutations,
@@ -363,20 +363,20 @@ class BusSuiteBench {
         t.append("\n| GetManagedObjects, filesystems | reply bytes | calls | p50 ms | p99 ms | floor p50 ms | floor p99 ms | p50 vs floor |\n"
                 + "|---|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> row : gmo) {
-            double p50 = Double.parseDouble(((Json.RawNumber) row.get("p50_ms")).text());
-            double floorP50 = Double.parseDouble(((Json.RawNumber) row.get("floor_p50_ms")).text());
+            double p50 = Percentiles.number(row.get("p50_ms"));
+            double floorP50 = Percentiles.number(row.get("floor_p50_ms"));
             t.append("| ").append(row.get("filesystems")).append(" | ").append(row.get("reply_bytes")).append(" | ")
                     .append(row.get("calls")).append(" | ")
-                    .append(((Json.RawNumber) row.get("p50_ms")).text()).append(" | ")
-                    .append(((Json.RawNumber) row.get("p99_ms")).text()).append(" | ")
-                    .append(((Json.RawNumber) row.get("floor_p50_ms")).text()).append(" | ")
-                    .append(((Json.RawNumber) row.get("floor_p99_ms")).text()).append(" | ")
+                    .append(row.get("p50_ms")).append(" | ")
+                    .append(row.get("p99_ms")).append(" | ")
+                    .append(row.get("floor_p50_ms")).append(" | ")
+                    .append(row.get("floor_p99_ms")).append(" | ")
                     .append(String.format(Locale.ROOT, "%.2fx", p50 / floorP50)).append(" |\n");
         }
         t.append("\n| mutations, event path and shutdown | value |\n|---|---|\n");
         for (Map<String, Object> m : List.of(mutations, events, shutdown)) {
             m.forEach((k, v) -> t.append("| ").append(k).append(" | ")
-                    .append(v instanceof Json.RawNumber n ? n.text() : v).append(" |\n"));
+                    .append(v).append(" |\n"));
         }
         return t.toString();
     }

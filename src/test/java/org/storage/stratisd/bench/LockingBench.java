@@ -63,8 +63,8 @@ class LockingBench {
             entry.put("locking", f.locking());
             entry.put("load", f.load());
             entry.put("samples", f.samples());
-            entry.put("p50_ms", new Json.RawNumber(String.format(Locale.ROOT, "%.3f", f.p50())));
-            entry.put("p99_ms", new Json.RawNumber(String.format(Locale.ROOT, "%.3f", f.p99())));
+            entry.put("p50_ms", Percentiles.figure(f.p50()));
+            entry.put("p99_ms", Percentiles.figure(f.p99()));
             json.add(entry);
         }
         Files.writeString(Path.of("target/bench/locking.json"), Json.write(json));
@@ -141,10 +141,7 @@ class LockingBench {
 
     private static Figures figures(String op, String locking, String load, List<Double> samples) {
         List<Double> sorted = samples.stream().sorted().toList();
-        return new Figures(op, locking, load, sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.99));
+        return new Figures(op, locking, load, sorted.size(), Percentiles.of(sorted, 0.50), Percentiles.of(sorted, 0.99));
     }
 
-    private static double percentile(List<Double> sorted, double p) {
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
-    }
 }

@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
-import org.storage.stratisd.json.Json;
 
 /**
  * Draws the suite's figures into one PNG with the JDK's own 2D graphics (headless): throughput
@@ -84,14 +83,14 @@ final class SuitePlot {
         int top = 50;
         int height = 380;
         int width = 460;
-        double max = gmo.stream().mapToDouble(r -> Double.parseDouble(((Json.RawNumber) r.get("p50_ms")).text())).max().orElse(1) * 1.1;
+        double max = gmo.stream().mapToDouble(r -> Percentiles.number(r.get("p50_ms"))).max().orElse(1) * 1.1;
         axes(g, x0, top, width, height, "GetManagedObjects p50 ms: stratisd, same bytes from libdbus", max);
         int groupWidth = (width - 40) / Math.max(1, gmo.size());
         for (int i = 0; i < gmo.size(); i++) {
             Map<String, Object> row = gmo.get(i);
             int gx = x0 + 50 + i * groupWidth;
-            double p50 = Double.parseDouble(((Json.RawNumber) row.get("p50_ms")).text());
-            double floor = Double.parseDouble(((Json.RawNumber) row.get("floor_p50_ms")).text());
+            double p50 = Percentiles.number(row.get("p50_ms"));
+            double floor = Percentiles.number(row.get("floor_p50_ms"));
             int bar = (groupWidth - 20) / 2;
             g.setColor(COLORS[2]);
             int h50 = (int) (p50 / max * height);

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.storage.stratisd.engine.view.Encryption;
+import org.storage.stratisd.engine.view.TokenBinding;
 
 class TokenSlotsTest {
 

@@ -174,7 +174,7 @@ class DbusApiIT {
         // fd the message does not carry. That is the caller's error, not an internal one.
         try (java.io.FileInputStream in = new java.io.FileInputStream("/dev/null")) {
             org.freedesktop.dbus.FileDescriptor fd = org.freedesktop.dbus.FileDescriptor.fromJavaFileDescriptor(
-                    in.getFD(), new org.storage.stratisd.dbus.InterceptingSocketProvider());
+                    in.getFD(), new org.storage.stratisd.dbus.wire.InterceptingSocketProvider());
             Message missingFd = client.call(ROOT, MANAGER_R9, "StartPool", "ss(b(bu))(bh)b", "p", "name",
                     new Object[] {false, new Object[] {false, new org.freedesktop.dbus.types.UInt32(0)}},
                     new Object[] {false, fd}, false);
@@ -194,7 +194,7 @@ class DbusApiIT {
         for (int i = 0; i < 50; i++) {
             try (java.io.FileInputStream in = new java.io.FileInputStream("/dev/null")) {
                 org.freedesktop.dbus.FileDescriptor fd = org.freedesktop.dbus.FileDescriptor.fromJavaFileDescriptor(
-                        in.getFD(), new org.storage.stratisd.dbus.InterceptingSocketProvider());
+                        in.getFD(), new org.storage.stratisd.dbus.wire.InterceptingSocketProvider());
                 if (i % 2 == 0) {
                     Message reply = client.call(ROOT, MANAGER_R9, "SetKey", "sh", "fd-key", fd);
                     assertThat(reply).isNotInstanceOf(Error.class);

@@ -25,7 +25,7 @@ import org.freedesktop.dbus.types.Variant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.storage.stratisd.dbus.InterceptingSocketProvider;
+import org.storage.stratisd.dbus.wire.InterceptingSocketProvider;
 import org.storage.stratisd.testsupport.BusClient;
 import org.storage.stratisd.testsupport.RunningDaemon;
 import org.storage.stratisd.testsupport.StratisCalls;

@@ -1,6 +1,5 @@
 package org.storage.stratisd.tree;
 
-import org.storage.stratisd.observability.DaemonMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.storage.stratisd.lifecycle.TaskFailed;
 import org.storage.stratisd.lifecycle.TaskSupervisor;
+import org.storage.stratisd.metrics.DaemonMetrics;
 
 /**
  * The dbus channel and the tree handler under many concurrent producers: nothing is lost, each

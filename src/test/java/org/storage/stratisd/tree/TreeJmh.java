@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.storage.stratisd.observability.DaemonMetrics;
+import org.storage.stratisd.metrics.DaemonMetrics;
 
 /**
  * In-process benchmarks of the dbus channel and the dbus tree (scenario 6; run by

@@ -1,6 +1,5 @@
 package org.storage.stratisd.udev;
 
-import org.storage.stratisd.observability.DaemonMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;
@@ -14,10 +13,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.freedesktop.dbus.types.Variant;
 import org.junit.jupiter.api.Test;
 import org.storage.stratisd.engine.DeviceEvent;
-import org.storage.stratisd.engine.IntegritySpec;
-import org.storage.stratisd.engine.PoolView;
-import org.storage.stratisd.engine.lock.EngineLock;
+import org.storage.stratisd.engine.view.IntegritySpec;
+import org.storage.stratisd.engine.view.PoolView;
 import org.storage.stratisd.lifecycle.TaskSupervisor;
+import org.storage.stratisd.metrics.DaemonMetrics;
 import org.storage.stratisd.tree.DbusChannel;
 import org.storage.stratisd.tree.DbusTree;
 import org.storage.stratisd.tree.DbusTreeHandler;

@@ -3,8 +3,8 @@ package org.storage.stratisd.engine.sim;
 import java.math.BigInteger;
 import java.util.Optional;
 import java.util.UUID;
-import org.storage.stratisd.engine.BlockdevView;
-import org.storage.stratisd.engine.Tier;
+import org.storage.stratisd.engine.view.BlockdevView;
+import org.storage.stratisd.engine.view.Tier;
 
 /** A simulated block device: the path as the client gave it, a fixed size of 1 GiB. */
 final class SimBlockdev {

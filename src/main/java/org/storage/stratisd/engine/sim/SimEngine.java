@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,24 +23,24 @@ import org.storage.stratisd.engine.Actions.SetKeyAction;
 import org.storage.stratisd.engine.Actions.SnapshotAction;
 import org.storage.stratisd.engine.Actions.StartPoolAction;
 import org.storage.stratisd.engine.Actions.StopPoolAction;
-import org.storage.stratisd.engine.BlockdevView;
 import org.storage.stratisd.engine.CreatePoolAction;
 import org.storage.stratisd.engine.CreatePoolRequest;
 import org.storage.stratisd.engine.DestroyPoolAction;
 import org.storage.stratisd.engine.DeviceEvent;
-import org.storage.stratisd.engine.Encryption;
 import org.storage.stratisd.engine.EncryptionRequest;
 import org.storage.stratisd.engine.Engine;
 import org.storage.stratisd.engine.EngineException;
 import org.storage.stratisd.engine.FilesystemSpec;
-import org.storage.stratisd.engine.FilesystemView;
-import org.storage.stratisd.engine.IntegritySpec;
 import org.storage.stratisd.engine.NameValidation;
 import org.storage.stratisd.engine.PoolId;
-import org.storage.stratisd.engine.PoolView;
-import org.storage.stratisd.engine.StoppedPoolView;
-import org.storage.stratisd.engine.Tier;
 import org.storage.stratisd.engine.TokenSlots;
+import org.storage.stratisd.engine.view.BlockdevView;
+import org.storage.stratisd.engine.view.Encryption;
+import org.storage.stratisd.engine.view.FilesystemView;
+import org.storage.stratisd.engine.view.IntegritySpec;
+import org.storage.stratisd.engine.view.PoolView;
+import org.storage.stratisd.engine.view.StoppedPoolView;
+import org.storage.stratisd.engine.view.Tier;
 import org.storage.stratisd.json.Json;
 
 /**
@@ -124,18 +125,11 @@ public final class SimEngine implements Engine {
             throw new EngineException("At least one blockdev is required to create a pool.");
         }
 
-        long now = now();
-        List<SimBlockdev> devs = new ArrayList<>();
-        for (String path : requested) {
-            devs.add(new SimBlockdev(UUID.randomUUID(), path, Tier.DATA, now));
-        }
         IntegritySpec integrity = new IntegritySpec(
                 request.tagSpec().orElse(IntegritySpec.DEFAULT.tagSpec()),
                 journal.orElse(IntegritySpec.DEFAULT.journalSizeBytes()),
                 request.allocateSuperblock().orElse(IntegritySpec.DEFAULT.allocateSuperblock()));
-        SimPool pool = new SimPool(UUID.randomUUID(), request.name(), encryption, integrity, devs, new SimPoolFilesystems(clock));
-        pools.put(pool.uuid(), pool);
-        return new CreatePoolAction.Created(pool.view());
+        return new CreatePoolAction.Created(addPool(request.name(), requested, encryption, integrity));
     }
 
     @Override
@@ -430,16 +424,13 @@ public final class SimEngine implements Engine {
 
     @Override
     public String engineStateReport() {
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("pools", pools.values().stream().map(SimPool::report).toList());
-        report.put("stopped_pools", stopped.values().stream().map(SimPool::report).toList());
-        report.put("partially_constructed_pools", List.of());
-        return Json.write(report);
+        return Json.write(new SimReports.EngineState(pools.values().stream().map(SimPool::report).toList(),
+                stopped.values().stream().map(SimPool::report).toList(), List.of()));
     }
 
     @Override
     public String stoppedPoolsReport() {
-        return Json.write(Map.of("stopped_pools", stopped.values().stream().map(SimPool::report).toList()));
+        return Json.write(new SimReports.Stopped(stopped.values().stream().map(SimPool::report).toList()));
     }
 
     /**
@@ -449,6 +440,18 @@ public final class SimEngine implements Engine {
      * pool has sets up that pool with the event's device, as the real engine sets up a pool whose
      * last device appears.
      */
+    /** A new running pool on new data devices, the one way the simulator makes a pool. */
+    private PoolView addPool(String name, Collection<String> devices, Optional<Encryption> encryption, IntegritySpec integrity) {
+        long now = now();
+        List<SimBlockdev> devs = new ArrayList<>();
+        for (String path : devices) {
+            devs.add(new SimBlockdev(UUID.randomUUID(), path, Tier.DATA, now));
+        }
+        SimPool pool = new SimPool(UUID.randomUUID(), name, encryption, integrity, devs, new SimPoolFilesystems(clock));
+        pools.put(pool.uuid(), pool);
+        return pool.view();
+    }
+
     @Override
     public List<PoolView> handleDeviceEvents(List<DeviceEvent> events) {
         List<PoolView> started = new ArrayList<>();
@@ -462,11 +465,7 @@ public final class SimEngine implements Engine {
             } catch (EngineException e) {
                 continue;
             }
-            List<SimBlockdev> devs = List.of(new SimBlockdev(UUID.randomUUID(), event.devnode(), Tier.DATA, now()));
-            SimPool pool = new SimPool(UUID.randomUUID(), name, Optional.empty(), IntegritySpec.DEFAULT, devs,
-                    new SimPoolFilesystems(clock));
-            pools.put(pool.uuid(), pool);
-            started.add(pool.view());
+            started.add(addPool(name, List.of(event.devnode()), Optional.empty(), IntegritySpec.DEFAULT));
         }
         return started;
     }

@@ -4,7 +4,7 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
-import org.storage.stratisd.engine.FilesystemView;
+import org.storage.stratisd.engine.view.FilesystemView;
 
 /** A simulated filesystem; sizes in 512-byte sectors. Mutable, guarded by the engine lock. */
 final class SimFilesystem {

@@ -13,14 +13,14 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.storage.stratisd.engine.Actions.RenameAction;
-import org.storage.stratisd.engine.BlockdevView;
-import org.storage.stratisd.engine.Encryption;
 import org.storage.stratisd.engine.EngineException;
-import org.storage.stratisd.engine.IntegritySpec;
 import org.storage.stratisd.engine.NameValidation;
-import org.storage.stratisd.engine.PoolView;
-import org.storage.stratisd.engine.StoppedPoolView;
-import org.storage.stratisd.engine.Tier;
+import org.storage.stratisd.engine.view.BlockdevView;
+import org.storage.stratisd.engine.view.Encryption;
+import org.storage.stratisd.engine.view.IntegritySpec;
+import org.storage.stratisd.engine.view.PoolView;
+import org.storage.stratisd.engine.view.StoppedPoolView;
+import org.storage.stratisd.engine.view.Tier;
 
 /**
  * A simulated pool: its devices, cache, filesystems, settings and encryption. Mutable; guarded,
@@ -211,75 +211,38 @@ final class SimPool {
     }
 
     /** The pool-level metadata; the last-written copy carries a placeholder name, as upstream's sim. */
-    Map<String, Object> metadata(boolean current) {
-        Map<String, Object> integritySpec = new LinkedHashMap<>();
-        integritySpec.put("tag_spec", integrity.tagSpec());
-        integritySpec.put("journal_size", integrity.journalSizeBytes() / 512);
-        integritySpec.put("block_size", IntegritySpec.BLOCK_SIZE);
-        integritySpec.put("allocate_superblock", integrity.allocateSuperblock());
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("name", current ? name : "<name>");
-        json.put("fs_limit", fsLimit);
-        json.put("enable_overprov", overprovisioning);
-        json.put("integrity_spec", integritySpec);
-        return json;
+    SimReports.PoolMetadata metadata(boolean current) {
+        return new SimReports.PoolMetadata(current ? name : "<name>", fsLimit, overprovisioning,
+                new SimReports.Integrity(integrity.tagSpec(), integrity.journalSizeBytes() / 512, IntegritySpec.BLOCK_SIZE,
+                        integrity.allocateSuperblock()));
     }
 
-    Map<String, Object> filesystemMetadata(Optional<String> only) {
-        Map<String, Object> json = new LinkedHashMap<>();
+    Map<String, SimReports.FilesystemMetadata> filesystemMetadata(Optional<String> only) {
+        Map<String, SimReports.FilesystemMetadata> json = new LinkedHashMap<>();
         for (SimFilesystem fs : filesystems.all()) {
-            if (only.isPresent() && !only.get().equals(fs.name())) {
-                continue;
+            if (only.isEmpty() || only.get().equals(fs.name())) {
+                json.put(fs.uuid().toString(), new SimReports.FilesystemMetadata(fs.name(), fs.uuid().toString(), fs.sizeSectors(),
+                        fs.created().getEpochSecond(), fs.sizeLimitSectors(), fs.origin().map(UUID::toString),
+                        fs.mergeScheduled()));
             }
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("name", fs.name());
-            entry.put("uuid", fs.uuid().toString());
-            entry.put("size", fs.sizeSectors());
-            entry.put("created", fs.created().getEpochSecond());
-            fs.sizeLimitSectors().ifPresent(l -> entry.put("fs_size_limit", l));
-            fs.origin().ifPresent(o -> entry.put("origin", o.toString()));
-            entry.put("merge", fs.mergeScheduled());
-            json.put(fs.uuid().toString(), entry);
         }
         return json;
     }
 
     /** This pool in the engine state report's form. */
-    Map<String, Object> report() {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("pool_uuid", uuid.toString());
-        json.put("name", name);
-        json.put("available_actions", "fully_operational");
-        json.put("fs_limit", fsLimit);
-        List<Object> fss = new ArrayList<>();
-        for (SimFilesystem fs : filesystems.all()) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("name", fs.name());
-            entry.put("uuid", fs.uuid().toString());
-            entry.put("size", fs.sizeSectors() + " sectors");
-            entry.put("used", fs.sizeSectors().multiply(SimFilesystem.SECTOR).shiftRight(1) + " bytes");
-            entry.put("size_limit", fs.sizeLimitSectors().map(l -> l + " sectors").orElse("Not set"));
-            entry.put("origin", fs.origin().map(UUID::toString).orElse("Not set"));
-            fss.add(entry);
-        }
-        json.put("filesystems", fss);
-        Map<String, Object> blockdevs = new LinkedHashMap<>();
-        blockdevs.put("datadevs", deviceReport(dataDevs));
-        blockdevs.put("cachedevs", deviceReport(cacheDevs));
-        json.put("blockdevs", blockdevs);
-        return json;
+    SimReports.Pool report() {
+        List<SimReports.Filesystem> fss = filesystems.all().stream().map(fs -> new SimReports.Filesystem(fs.name(),
+                fs.uuid().toString(), fs.sizeSectors() + " sectors",
+                fs.sizeSectors().multiply(SimFilesystem.SECTOR).shiftRight(1) + " bytes",
+                fs.sizeLimitSectors().map(l -> l + " sectors").orElse("Not set"),
+                fs.origin().map(UUID::toString).orElse("Not set"))).toList();
+        return new SimReports.Pool(uuid.toString(), name, "fully_operational", fsLimit, fss,
+                new SimReports.Blockdevs(deviceReport(dataDevs), deviceReport(cacheDevs)));
     }
 
-    private static List<Object> deviceReport(List<SimBlockdev> devs) {
-        List<Object> list = new ArrayList<>();
-        for (SimBlockdev dev : devs) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("uuid", dev.uuid().toString());
-            entry.put("path", dev.devnode());
-            entry.put("size", SimBlockdev.SIZE_BYTES.divide(SimFilesystem.SECTOR) + " sectors");
-            list.add(entry);
-        }
-        return list;
+    private static List<SimReports.Device> deviceReport(List<SimBlockdev> devs) {
+        return devs.stream().map(dev -> new SimReports.Device(dev.uuid().toString(), dev.devnode(),
+                SimBlockdev.SIZE_BYTES.divide(SimFilesystem.SECTOR) + " sectors")).toList();
     }
 
     private static List<BlockdevView> add(List<SimBlockdev> tier, Set<String> requested, Tier kind, long now) {

@@ -18,23 +18,16 @@ import org.storage.stratisd.engine.Actions.SetKeyAction;
 import org.storage.stratisd.engine.Actions.SnapshotAction;
 import org.storage.stratisd.engine.Actions.StartPoolAction;
 import org.storage.stratisd.engine.Actions.StopPoolAction;
-import org.storage.stratisd.engine.BlockdevView;
 import org.storage.stratisd.engine.CreatePoolAction;
 import org.storage.stratisd.engine.CreatePoolRequest;
 import org.storage.stratisd.engine.DestroyPoolAction;
 import org.storage.stratisd.engine.DeviceEvent;
-import org.storage.stratisd.engine.Encryption;
 import org.storage.stratisd.engine.EncryptionRequest;
 import org.storage.stratisd.engine.Engine;
 import org.storage.stratisd.engine.EngineException;
 import org.storage.stratisd.engine.FilesystemSpec;
-import org.storage.stratisd.engine.FilesystemView;
 import org.storage.stratisd.engine.NameValidation;
 import org.storage.stratisd.engine.PoolId;
-import org.storage.stratisd.engine.PoolView;
-import org.storage.stratisd.engine.StoppedPoolView;
-import org.storage.stratisd.engine.Tier;
-import org.storage.stratisd.engine.TokenBinding;
 import org.storage.stratisd.engine.strat.assembly.AssemblyPlanner;
 import org.storage.stratisd.engine.strat.assembly.PoolPlan;
 import org.storage.stratisd.engine.strat.backstore.PoolInitializer;
@@ -42,6 +35,13 @@ import org.storage.stratisd.engine.strat.identify.DeviceIdentity;
 import org.storage.stratisd.engine.strat.identify.DeviceProber;
 import org.storage.stratisd.engine.strat.identify.DeviceScanner;
 import org.storage.stratisd.engine.strat.serde.PoolSave;
+import org.storage.stratisd.engine.view.BlockdevView;
+import org.storage.stratisd.engine.view.Encryption;
+import org.storage.stratisd.engine.view.FilesystemView;
+import org.storage.stratisd.engine.view.PoolView;
+import org.storage.stratisd.engine.view.StoppedPoolView;
+import org.storage.stratisd.engine.view.Tier;
+import org.storage.stratisd.engine.view.TokenBinding;
 import org.storage.stratisd.json.Json;
 
 /**
@@ -258,7 +258,7 @@ public final class StratEngine implements Engine {
         Optional<PoolSave.BlockDev> record = plan.metadata().flatMap(m -> m.backstore().dataTier().blockdev().devs().stream()
                 .filter(d -> d.uuid().equals(uuid)).findFirst());
         Optional<PoolSave.BlockDev> cacheRecord = plan.metadata().flatMap(m -> m.backstore().cacheTier().stream()
-                .flatMap(c -> c.devs().stream()).filter(d -> d.uuid().equals(uuid)).findFirst());
+                .flatMap(c -> c.blockdev().devs().stream()).filter(d -> d.uuid().equals(uuid)).findFirst());
         String path = device.devnode().toString();
         return switch (device) {
             case DeviceIdentity.StratisMember m -> new BlockdevView(uuid, path, path,

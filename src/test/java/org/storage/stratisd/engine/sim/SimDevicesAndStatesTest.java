@@ -11,11 +11,11 @@ import org.storage.stratisd.engine.Actions.RenameAction;
 import org.storage.stratisd.engine.Actions.SetKeyAction;
 import org.storage.stratisd.engine.Actions.StartPoolAction;
 import org.storage.stratisd.engine.Actions.StopPoolAction;
-import org.storage.stratisd.engine.BlockdevView;
 import org.storage.stratisd.engine.EngineException;
 import org.storage.stratisd.engine.PoolId;
-import org.storage.stratisd.engine.StoppedPoolView;
-import org.storage.stratisd.engine.Tier;
+import org.storage.stratisd.engine.view.BlockdevView;
+import org.storage.stratisd.engine.view.StoppedPoolView;
+import org.storage.stratisd.engine.view.Tier;
 
 class SimDevicesAndStatesTest {
 

@@ -12,15 +12,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.storage.stratisd.engine.BlockdevView;
 import org.storage.stratisd.engine.CreatePoolAction;
 import org.storage.stratisd.engine.CreatePoolRequest;
 import org.storage.stratisd.engine.DestroyPoolAction;
 import org.storage.stratisd.engine.EncryptionRequest;
 import org.storage.stratisd.engine.EngineException;
-import org.storage.stratisd.engine.TokenBinding;
-import org.storage.stratisd.engine.PoolView;
-import org.storage.stratisd.engine.Tier;
+import org.storage.stratisd.engine.view.BlockdevView;
+import org.storage.stratisd.engine.view.PoolView;
+import org.storage.stratisd.engine.view.Tier;
+import org.storage.stratisd.engine.view.TokenBinding;
 
 class SimEngineTest {
 

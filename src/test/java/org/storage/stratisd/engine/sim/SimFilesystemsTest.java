@@ -16,7 +16,7 @@ import org.storage.stratisd.engine.Actions.RenameAction;
 import org.storage.stratisd.engine.Actions.SnapshotAction;
 import org.storage.stratisd.engine.EngineException;
 import org.storage.stratisd.engine.FilesystemSpec;
-import org.storage.stratisd.engine.FilesystemView;
+import org.storage.stratisd.engine.view.FilesystemView;
 
 class SimFilesystemsTest {
 

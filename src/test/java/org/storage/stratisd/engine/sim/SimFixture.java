@@ -13,8 +13,8 @@ import org.storage.stratisd.engine.CreatePoolRequest;
 import org.storage.stratisd.engine.EncryptionRequest;
 import org.storage.stratisd.engine.EngineException;
 import org.storage.stratisd.engine.FilesystemSpec;
-import org.storage.stratisd.engine.FilesystemView;
-import org.storage.stratisd.engine.TokenBinding;
+import org.storage.stratisd.engine.view.FilesystemView;
+import org.storage.stratisd.engine.view.TokenBinding;
 
 /** A simulator with a fixed clock and helpers for the engine tests. */
 final class SimFixture {

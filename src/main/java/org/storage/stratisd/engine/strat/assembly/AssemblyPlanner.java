@@ -134,7 +134,7 @@ public final class AssemblyPlanner {
     private static Set<UUID> recorded(PoolSave save) {
         Set<UUID> recorded = new LinkedHashSet<>();
         save.backstore().dataTier().blockdev().devs().forEach(d -> recorded.add(d.uuid()));
-        save.backstore().cacheTier().ifPresent(c -> c.devs().forEach(d -> recorded.add(d.uuid())));
+        save.backstore().cacheTier().ifPresent(c -> c.blockdev().devs().forEach(d -> recorded.add(d.uuid())));
         return recorded;
     }
 
@@ -182,7 +182,7 @@ public final class AssemblyPlanner {
     private static Optional<String> overlap(PoolSave save) {
         Map<UUID, List<PoolSave.Segment>> byDevice = new HashMap<>();
         Stream.concat(save.backstore().dataTier().blockdev().allocs().stream(),
-                        save.backstore().cacheTier().stream().flatMap(c -> c.allocs().stream()))
+                        save.backstore().cacheTier().stream().flatMap(c -> c.blockdev().allocs().stream()))
                 .flatMap(List::stream).forEach(s -> byDevice.computeIfAbsent(s.parent(), p -> new ArrayList<>()).add(s));
         for (Map.Entry<UUID, List<PoolSave.Segment>> e : byDevice.entrySet()) {
             List<PoolSave.Segment> segments = e.getValue().stream().sorted(Comparator.comparingLong(PoolSave.Segment::start)).toList();

@@ -32,39 +32,38 @@ public record PoolPlan(UUID poolUuid, Optional<String> name, List<DeviceIdentity
          *
          * @return e.g. {@code ready}
          */
-        String label();
+        default String label() {
+            return switch (this) {
+                case Ready r -> "ready";
+                case StoppedByRequest s -> "stopped";
+                case Locked l -> "locked";
+                case Incomplete i -> "incomplete";
+                case Invalid i -> "invalid";
+            };
+        }
 
         /**
          * Why, for reports and logs.
          *
          * @return the explanation
          */
-        String reason();
+        default String reason() {
+            return switch (this) {
+                case Ready r -> "all devices present and the metadata is consistent";
+                case StoppedByRequest s -> "the pool was stopped (its metadata says started: false)";
+                case Locked l -> "encrypted devices are not unlocked";
+                case Incomplete i -> i.missing().isEmpty() ? "no device of the pool carries its metadata"
+                        : "devices not found: " + String.join(", ", i.missing().stream().map(UUID::toString).toList());
+                case Invalid i -> i.reason();
+            };
+        }
 
         /** Every device is present, the metadata checks and says started: the pool can be set up. */
         record Ready() implements Decision {
-            @Override
-            public String label() {
-                return "ready";
-            }
-
-            @Override
-            public String reason() {
-                return "all devices present and the metadata is consistent";
-            }
         }
 
         /** The metadata says the pool was stopped ({@code started: false}); it stays stopped. */
         record StoppedByRequest() implements Decision {
-            @Override
-            public String label() {
-                return "stopped";
-            }
-
-            @Override
-            public String reason() {
-                return "the pool was stopped (its metadata says started: false)";
-            }
         }
 
         /**
@@ -79,16 +78,6 @@ public record PoolPlan(UUID poolUuid, Optional<String> name, List<DeviceIdentity
             public Locked {
                 keyDescriptions = List.copyOf(keyDescriptions);
             }
-
-            @Override
-            public String label() {
-                return "locked";
-            }
-
-            @Override
-            public String reason() {
-                return "encrypted devices are not unlocked";
-            }
         }
 
         /**
@@ -102,17 +91,6 @@ public record PoolPlan(UUID poolUuid, Optional<String> name, List<DeviceIdentity
             public Incomplete {
                 missing = List.copyOf(missing);
             }
-
-            @Override
-            public String label() {
-                return "incomplete";
-            }
-
-            @Override
-            public String reason() {
-                return missing.isEmpty() ? "no device of the pool carries its metadata"
-                        : "devices not found: " + String.join(", ", missing.stream().map(UUID::toString).toList());
-            }
         }
 
         /**
@@ -121,10 +99,6 @@ public record PoolPlan(UUID poolUuid, Optional<String> name, List<DeviceIdentity
          * @param reason what is wrong
          */
         record Invalid(String reason) implements Decision {
-            @Override
-            public String label() {
-                return "invalid";
-            }
         }
     }
 }

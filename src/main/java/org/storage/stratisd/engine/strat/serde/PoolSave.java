@@ -1,14 +1,25 @@
 package org.storage.stratisd.engine.strat.serde;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonDeserialize;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * The pool-level metadata document kept in the MDA (real-engine spec §3.3), one record per JSON
  * object. Optional members are those upstream omits or may omit; a document read without them
- * is written back without them. Sizes and offsets are in sectors.
+ * is written back without them. Sizes and offsets are in sectors. Every record maps to its JSON
+ * object by name (snake case, components in upstream's key order); {@link PoolSaveCodec} reads and
+ * writes them.
  *
  * @param name          the pool's name
  * @param backstore     the tiers and the cap device's allocations
@@ -18,12 +29,18 @@ import java.util.UUID;
  * @param features      V2 pool features, in upstream's order; empty is omitted
  * @param lastReencrypt seconds of the last re-encryption (3.9 and later), if any
  */
-public record PoolSave(String name, Backstore backstore, FlexDevs flexDevs, ThinPoolDev thinpoolDev,
-                       Optional<Boolean> started, List<String> features, OptionalLong lastReencrypt) {
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record PoolSave(@JsonProperty(required = true) String name, @JsonProperty(required = true) Backstore backstore,
+                       @JsonProperty(required = true) FlexDevs flexDevs, @JsonProperty(required = true) ThinPoolDev thinpoolDev,
+                       @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<Boolean> started,
+                       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> features,
+                       @JsonInclude(JsonInclude.Include.NON_ABSENT) OptionalLong lastReencrypt) {
 
-    /** Copies the list. */
+    /** Copies the list; an absent list is empty. */
     public PoolSave {
-        features = List.copyOf(features);
+        features = features == null ? List.of() : List.copyOf(features);
+        started = started == null ? Optional.empty() : started;
+        lastReencrypt = lastReencrypt == null ? OptionalLong.empty() : lastReencrypt;
     }
 
     /**
@@ -32,7 +49,18 @@ public record PoolSave(String name, Backstore backstore, FlexDevs flexDevs, Thin
      * @param start  first sector
      * @param length sectors
      */
+    @JsonDeserialize(using = PoolSaveCodec.RangeReader.class)
     public record Range(long start, long length) {
+
+        /**
+         * The JSON form, a two-element array.
+         *
+         * @return {@code [start, length]}
+         */
+        @JsonValue
+        List<Long> pair() {
+            return List.of(start, length);
+        }
     }
 
     /**
@@ -42,7 +70,8 @@ public record PoolSave(String name, Backstore backstore, FlexDevs flexDevs, Thin
      * @param start  first sector on the device
      * @param length sectors
      */
-    public record Segment(UUID parent, long start, long length) {
+    public record Segment(@JsonProperty(required = true) UUID parent, @JsonProperty(required = true) long start,
+                          @JsonProperty(required = true) long length) {
     }
 
     /**
@@ -53,12 +82,17 @@ public record PoolSave(String name, Backstore backstore, FlexDevs flexDevs, Thin
      * @param userInfo            the user's label
      * @param hardwareInfo        udev's {@code ID_WWN} at initialisation
      */
-    public record BlockDev(UUID uuid, List<Range> integrityMetaAllocs, Optional<String> userInfo,
-                           Optional<String> hardwareInfo) {
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record BlockDev(@JsonProperty(required = true) UUID uuid,
+                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Range> integrityMetaAllocs,
+                           @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<String> userInfo,
+                           @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<String> hardwareInfo) {
 
-        /** Copies the list. */
+        /** Copies the list; absent members are empty. */
         public BlockDev {
-            integrityMetaAllocs = List.copyOf(integrityMetaAllocs);
+            integrityMetaAllocs = integrityMetaAllocs == null ? List.of() : List.copyOf(integrityMetaAllocs);
+            userInfo = userInfo == null ? Optional.empty() : userInfo;
+            hardwareInfo = hardwareInfo == null ? Optional.empty() : hardwareInfo;
         }
     }
 
@@ -68,7 +102,8 @@ public record PoolSave(String name, Backstore backstore, FlexDevs flexDevs, Thin
      * @param allocs segment lists: one for the data tier; cache then meta for the cache tier
      * @param devs   the devices, in allocation order
      */
-    public record BlockDevMgr(List<List<Segment>> allocs, List<BlockDev> devs) {
+    public record BlockDevMgr(@JsonProperty(required = true) List<List<Segment>> allocs,
+                              @JsonProperty(required = true) List<BlockDev> devs) {
 
         /** Copies the lists. */
         public BlockDevMgr {
@@ -85,7 +120,25 @@ public record PoolSave(String name, Backstore backstore, FlexDevs flexDevs, Thin
      * @param blockSize          bytes
      * @param allocateSuperblock whether a superblock is reserved
      */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record IntegritySpec(String tagSpec, long journalSize, long blockSize, boolean allocateSuperblock) {
+
+        /**
+         * Reads the settings, each absent one taking upstream's default.
+         *
+         * @param tagSpec            the tag specification, default {@code 512b}
+         * @param journalSize        sectors, default 262144
+         * @param blockSize          bytes, default 4096
+         * @param allocateSuperblock default true
+         * @return the settings
+         */
+        @JsonCreator
+        static IntegritySpec read(@JsonProperty("tag_spec") String tagSpec, @JsonProperty("journal_size") Long journalSize,
+                                  @JsonProperty("block_size") Long blockSize,
+                                  @JsonProperty("allocate_superblock") Boolean allocateSuperblock) {
+            return new IntegritySpec(Objects.requireNonNullElse(tagSpec, "512b"), Objects.requireNonNullElse(journalSize, 262144L),
+                    Objects.requireNonNullElse(blockSize, 4096L), Objects.requireNonNullElse(allocateSuperblock, true));
+        }
     }
 
     /**
@@ -94,7 +147,22 @@ public record PoolSave(String name, Backstore backstore, FlexDevs flexDevs, Thin
      * @param blockdev      its devices and segments
      * @param integritySpec V2 integrity settings, if any
      */
-    public record DataTier(BlockDevMgr blockdev, Optional<IntegritySpec> integritySpec) {
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record DataTier(@JsonProperty(required = true) BlockDevMgr blockdev,
+                           @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<IntegritySpec> integritySpec) {
+
+        /** An absent integrity specification is empty. */
+        public DataTier {
+            integritySpec = integritySpec == null ? Optional.empty() : integritySpec;
+        }
+    }
+
+    /**
+     * The cache tier.
+     *
+     * @param blockdev its devices and segments: cache segments, then metadata segments
+     */
+    public record CacheTier(@JsonProperty(required = true) BlockDevMgr blockdev) {
     }
 
     /**
@@ -103,12 +171,14 @@ public record PoolSave(String name, Backstore backstore, FlexDevs flexDevs, Thin
      * @param allocs          V1: one pair {@code [0, next]}; V2: one pair per request
      * @param cryptMetaAllocs V2: the space kept for a LUKS2 header; empty is omitted
      */
-    public record Cap(List<Range> allocs, List<Range> cryptMetaAllocs) {
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Cap(@JsonProperty(required = true) List<Range> allocs,
+                      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Range> cryptMetaAllocs) {
 
-        /** Copies the lists. */
+        /** Copies the lists; an absent list is empty. */
         public Cap {
             allocs = List.copyOf(allocs);
-            cryptMetaAllocs = List.copyOf(cryptMetaAllocs);
+            cryptMetaAllocs = cryptMetaAllocs == null ? List.of() : List.copyOf(cryptMetaAllocs);
         }
     }
 
@@ -119,7 +189,14 @@ public record PoolSave(String name, Backstore backstore, FlexDevs flexDevs, Thin
      * @param cap       the cap device
      * @param cacheTier the cache tier, if any
      */
-    public record Backstore(DataTier dataTier, Cap cap, Optional<BlockDevMgr> cacheTier) {
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Backstore(@JsonProperty(required = true) DataTier dataTier, @JsonProperty(required = true) Cap cap,
+                            @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<CacheTier> cacheTier) {
+
+        /** An absent cache tier is empty. */
+        public Backstore {
+            cacheTier = cacheTier == null ? Optional.empty() : cacheTier;
+        }
     }
 
     /**
@@ -130,8 +207,10 @@ public record PoolSave(String name, Backstore backstore, FlexDevs flexDevs, Thin
      * @param thinDataDev      thin-pool data
      * @param thinMetaDevSpare spare thin-pool metadata
      */
-    public record FlexDevs(List<Range> metaDev, List<Range> thinMetaDev, List<Range> thinDataDev,
-                           List<Range> thinMetaDevSpare) {
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record FlexDevs(@JsonProperty(required = true) List<Range> metaDev, @JsonProperty(required = true) List<Range> thinMetaDev,
+                           @JsonProperty(required = true) List<Range> thinDataDev,
+                           @JsonProperty(required = true) List<Range> thinMetaDevSpare) {
 
         /** Copies the lists. */
         public FlexDevs {
@@ -146,6 +225,7 @@ public record PoolSave(String name, Backstore backstore, FlexDevs flexDevs, Thin
          *
          * @return sectors
          */
+        @JsonIgnore
         public long totalSectors() {
             return sum(metaDev) + sum(thinMetaDev) + sum(thinDataDev) + sum(thinMetaDevSpare);
         }
@@ -159,12 +239,17 @@ public record PoolSave(String name, Backstore backstore, FlexDevs flexDevs, Thin
      * @param fsLimit        the filesystem limit
      * @param enableOverprov whether overprovisioning is allowed
      */
-    public record ThinPoolDev(long dataBlockSize, Optional<List<String>> featureArgs, OptionalLong fsLimit,
-                              Optional<Boolean> enableOverprov) {
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ThinPoolDev(@JsonProperty(required = true) long dataBlockSize,
+                              @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<List<String>> featureArgs,
+                              @JsonInclude(JsonInclude.Include.NON_ABSENT) OptionalLong fsLimit,
+                              @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<Boolean> enableOverprov) {
 
-        /** Copies the list. */
+        /** Copies the list; absent members are empty. */
         public ThinPoolDev {
-            featureArgs = featureArgs.map(List::copyOf);
+            featureArgs = featureArgs == null ? Optional.empty() : featureArgs.map(List::copyOf);
+            fsLimit = fsLimit == null ? OptionalLong.empty() : fsLimit;
+            enableOverprov = enableOverprov == null ? Optional.empty() : enableOverprov;
         }
     }
 

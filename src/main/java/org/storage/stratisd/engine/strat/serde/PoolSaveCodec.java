@@ -1,32 +1,35 @@
 package org.storage.stratisd.engine.strat.serde;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.UUID;
-import org.storage.stratisd.engine.strat.serde.PoolSave.Backstore;
-import org.storage.stratisd.engine.strat.serde.PoolSave.BlockDev;
-import org.storage.stratisd.engine.strat.serde.PoolSave.BlockDevMgr;
-import org.storage.stratisd.engine.strat.serde.PoolSave.Cap;
-import org.storage.stratisd.engine.strat.serde.PoolSave.DataTier;
-import org.storage.stratisd.engine.strat.serde.PoolSave.FlexDevs;
-import org.storage.stratisd.engine.strat.serde.PoolSave.IntegritySpec;
-import org.storage.stratisd.engine.strat.serde.PoolSave.Range;
-import org.storage.stratisd.engine.strat.serde.PoolSave.Segment;
-import org.storage.stratisd.engine.strat.serde.PoolSave.ThinPoolDev;
 import org.storage.stratisd.json.Json;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.deser.std.StdDeserializer;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
 
 /**
  * Reads and writes {@link PoolSave} documents as upstream does: compact JSON, keys in the order
  * of spec §3.3, optional members omitted when absent or empty. Reading ignores keys it does not
  * know (as upstream's serde does) and fails, naming the key path, on a missing required key or a
- * value of the wrong type.
+ * value of the wrong type. Sizes are unsigned: a negative number is refused like any non-integer.
  */
 public final class PoolSaveCodec {
+
+    /** The shared mapper with the metadata's number and UUID readers. */
+    private static final JsonMapper MAPPER = Json.mapper().rebuild()
+            .addModule(new SimpleModule("stratis-metadata")
+                    .addDeserializer(Long.TYPE, new SectorReader())
+                    .addDeserializer(Long.class, new SectorReader())
+                    .addDeserializer(UUID.class, new UuidReader()))
+            .build();
 
     private PoolSaveCodec() {
     }
@@ -46,38 +49,19 @@ public final class PoolSaveCodec {
      * @throws FormatException if it is not JSON or not pool metadata
      */
     public static PoolSave parse(byte[] data) throws FormatException {
-        Object root;
+        String text = new String(data, StandardCharsets.UTF_8);
         try {
-            root = Json.parse(new String(data, StandardCharsets.UTF_8));
+            Json.tree(text);
         } catch (Json.JsonException e) {
             throw new FormatException("pool metadata is not JSON: " + e.getMessage());
         }
         try {
-            return read(new Obj(root, ""));
-        } catch (Bad e) {
-            throw new FormatException("pool metadata: " + e.getMessage());
+            return MAPPER.readValue(text, PoolSave.class);
+        } catch (DatabindException e) {
+            throw new FormatException("pool metadata: " + describe(e));
+        } catch (JacksonException e) {
+            throw new FormatException("pool metadata: " + e.getOriginalMessage());
         }
-    }
-
-    private static PoolSave read(Obj top) {
-        Obj backstore = top.obj("backstore");
-        Obj dataTier = backstore.obj("data_tier");
-        Obj cap = backstore.obj("cap");
-        Obj flex = top.obj("flex_devs");
-        Obj thin = top.obj("thinpool_dev");
-        return new PoolSave(
-                top.string("name"),
-                new Backstore(
-                        new DataTier(blockDevMgr(dataTier.obj("blockdev")), dataTier.optObj("integrity_spec").map(PoolSaveCodec::integrity)),
-                        new Cap(cap.ranges("allocs"), cap.optRanges("crypt_meta_allocs")),
-                        backstore.optObj("cache_tier").map(c -> blockDevMgr(c.obj("blockdev")))),
-                new FlexDevs(flex.ranges("meta_dev"), flex.ranges("thin_meta_dev"), flex.ranges("thin_data_dev"),
-                        flex.ranges("thin_meta_dev_spare")),
-                new ThinPoolDev(thin.number("data_block_size"), thin.optStrings("feature_args"), thin.optNumber("fs_limit"),
-                        thin.optBool("enable_overprov")),
-                top.optBool("started"),
-                top.optStrings("features").orElse(List.of()),
-                top.optNumber("last_reencrypt"));
     }
 
     /**
@@ -87,7 +71,7 @@ public final class PoolSaveCodec {
      * @return compact JSON, UTF-8
      */
     public static byte[] write(PoolSave save) {
-        return Json.write(toJson(save)).getBytes(StandardCharsets.UTF_8);
+        return MAPPER.writeValueAsBytes(save);
     }
 
     /**
@@ -96,247 +80,116 @@ public final class PoolSaveCodec {
      * @param save the document
      * @return an ordered map
      */
+    @SuppressWarnings("unchecked")
     public static Map<String, Object> toJson(PoolSave save) {
-        Map<String, Object> dataTier = new LinkedHashMap<>();
-        dataTier.put("blockdev", blockDevMgr(save.backstore().dataTier().blockdev()));
-        save.backstore().dataTier().integritySpec().ifPresent(spec -> {
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("tag_spec", spec.tagSpec());
-            s.put("journal_size", spec.journalSize());
-            s.put("block_size", spec.blockSize());
-            s.put("allocate_superblock", spec.allocateSuperblock());
-            dataTier.put("integrity_spec", s);
-        });
-        Map<String, Object> cap = new LinkedHashMap<>();
-        cap.put("allocs", ranges(save.backstore().cap().allocs()));
-        if (!save.backstore().cap().cryptMetaAllocs().isEmpty()) {
-            cap.put("crypt_meta_allocs", ranges(save.backstore().cap().cryptMetaAllocs()));
-        }
-        Map<String, Object> backstore = new LinkedHashMap<>();
-        backstore.put("data_tier", dataTier);
-        backstore.put("cap", cap);
-        save.backstore().cacheTier().ifPresent(c -> backstore.put("cache_tier", Map.of("blockdev", blockDevMgr(c))));
-        Map<String, Object> flex = new LinkedHashMap<>();
-        flex.put("meta_dev", ranges(save.flexDevs().metaDev()));
-        flex.put("thin_meta_dev", ranges(save.flexDevs().thinMetaDev()));
-        flex.put("thin_data_dev", ranges(save.flexDevs().thinDataDev()));
-        flex.put("thin_meta_dev_spare", ranges(save.flexDevs().thinMetaDevSpare()));
-        Map<String, Object> thin = new LinkedHashMap<>();
-        ThinPoolDev t = save.thinpoolDev();
-        thin.put("data_block_size", t.dataBlockSize());
-        t.featureArgs().ifPresent(f -> thin.put("feature_args", f));
-        t.fsLimit().ifPresent(l -> thin.put("fs_limit", l));
-        t.enableOverprov().ifPresent(o -> thin.put("enable_overprov", o));
-        Map<String, Object> top = new LinkedHashMap<>();
-        top.put("name", save.name());
-        top.put("backstore", backstore);
-        top.put("flex_devs", flex);
-        top.put("thinpool_dev", thin);
-        save.started().ifPresent(s -> top.put("started", s));
-        if (!save.features().isEmpty()) {
-            top.put("features", save.features());
-        }
-        save.lastReencrypt().ifPresent(r -> top.put("last_reencrypt", r));
-        return top;
+        return MAPPER.convertValue(save, Map.class);
     }
 
-    private static Map<String, Object> blockDevMgr(BlockDevMgr mgr) {
-        List<Object> allocs = new ArrayList<>();
-        for (List<Segment> list : mgr.allocs()) {
-            allocs.add(list.stream().map(s -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("parent", s.parent().toString());
-                m.put("start", s.start());
-                m.put("length", s.length());
-                return (Object) m;
-            }).toList());
-        }
-        List<Object> devs = new ArrayList<>();
-        for (BlockDev d : mgr.devs()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("uuid", d.uuid().toString());
-            if (!d.integrityMetaAllocs().isEmpty()) {
-                m.put("integrity_meta_allocs", ranges(d.integrityMetaAllocs()));
-            }
-            d.userInfo().ifPresent(u -> m.put("user_info", u));
-            d.hardwareInfo().ifPresent(h -> m.put("hardware_info", h));
-            devs.add(m);
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("allocs", allocs);
-        out.put("devs", devs);
-        return out;
-    }
-
-    private static List<Object> ranges(List<Range> ranges) {
-        return ranges.stream().map(r -> (Object) List.of(r.start(), r.length())).toList();
-    }
-
-    private static BlockDevMgr blockDevMgr(Obj o) {
-        List<List<Segment>> allocs = new ArrayList<>();
-        List<Object> lists = o.list("allocs");
-        for (int i = 0; i < lists.size(); i++) {
-            String path = o.path + ".allocs[" + i + "]";
-            List<Segment> segments = new ArrayList<>();
-            List<Object> items = asList(lists.get(i), path);
-            for (int j = 0; j < items.size(); j++) {
-                Obj s = new Obj(items.get(j), path + "[" + j + "]");
-                segments.add(new Segment(s.uuid("parent"), s.number("start"), s.number("length")));
-            }
-            allocs.add(segments);
-        }
-        List<BlockDev> devs = new ArrayList<>();
-        List<Object> items = o.list("devs");
-        for (int j = 0; j < items.size(); j++) {
-            Obj d = new Obj(items.get(j), o.path + ".devs[" + j + "]");
-            devs.add(new BlockDev(d.uuid("uuid"), d.optRanges("integrity_meta_allocs"), d.optString("user_info"),
-                    d.optString("hardware_info")));
-        }
-        return new BlockDevMgr(allocs, devs);
-    }
-
-    private static IntegritySpec integrity(Obj o) {
-        return new IntegritySpec(o.optString("tag_spec").orElse("512b"), o.optNumber("journal_size").orElse(262144),
-                o.optNumber("block_size").orElse(4096), o.optBool("allocate_superblock").orElse(true));
-    }
-
-    private static List<Object> asList(Object value, String path) {
-        if (value instanceof List<?> list) {
-            return new ArrayList<>(list);
-        }
-        throw new Bad(path + ": expected an array");
-    }
-
-    /** A failure deep in the reader, turned into a {@link FormatException} at the top. */
-    private static final class Bad extends RuntimeException {
-        Bad(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** One JSON object and its key path, with typed getters. */
-    private static final class Obj {
-        private final Map<?, ?> map;
-        private final String path;
-
-        Obj(Object value, String path) {
-            if (!(value instanceof Map<?, ?> m)) {
-                throw new Bad((path.isEmpty() ? "the document" : path) + ": expected an object");
-            }
-            this.map = m;
-            this.path = path;
-        }
-
-        private String at(String key) {
-            return path.isEmpty() ? key : path + "." + key;
-        }
-
-        private Object required(String key) {
-            Object v = map.get(key);
-            if (v == null) {
-                throw new Bad(at(key) + ": missing");
-            }
-            return v;
-        }
-
-        Obj obj(String key) {
-            return new Obj(required(key), at(key));
-        }
-
-        Optional<Obj> optObj(String key) {
-            return map.get(key) == null ? Optional.empty() : Optional.of(obj(key));
-        }
-
-        List<Object> list(String key) {
-            return asList(required(key), at(key));
-        }
-
-        String string(String key) {
-            if (required(key) instanceof String s) {
-                return s;
-            }
-            throw new Bad(at(key) + ": expected a string");
-        }
-
-        Optional<String> optString(String key) {
-            return map.get(key) == null ? Optional.empty() : Optional.of(string(key));
-        }
-
-        UUID uuid(String key) {
-            String text = string(key);
-            try {
-                if (text.length() == 36) {
-                    return UUID.fromString(text);
+    /** The key path of a failure and what was wrong there, e.g. {@code backstore.cap.allocs[0]: expected [start, length]}. */
+    private static String describe(DatabindException e) {
+        StringBuilder path = new StringBuilder();
+        for (var ref : e.getPath()) {
+            if (ref.getPropertyName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
                 }
-                if (text.length() == 32 && text.matches("[0-9a-fA-F]{32}")) {
-                    return UUID.fromString(text.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5"));
-                }
-            } catch (IllegalArgumentException e) {
-                // reported below
+                path.append(ref.getPropertyName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
             }
-            throw new Bad(at(key) + ": not a UUID: " + text);
         }
-
-        long number(String key) {
-            return toNumber(required(key), at(key));
+        String where = path.isEmpty() ? "the document" : path.toString();
+        String message = String.valueOf(e.getOriginalMessage());
+        if (message.startsWith("Missing required creator property")) {
+            return where + ": missing";
         }
-
-        OptionalLong optNumber(String key) {
-            return map.get(key) == null ? OptionalLong.empty() : OptionalLong.of(number(key));
+        if (message.startsWith(SectorReader.REFUSAL) || message.startsWith(UuidReader.REFUSAL)
+                || message.startsWith(RangeReader.REFUSAL)) {
+            return where + ": " + message;
         }
-
-        Optional<Boolean> optBool(String key) {
-            Object v = map.get(key);
-            if (v == null) {
-                return Optional.empty();
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            Class<?> type = m.getTargetType();
+            if (type == Boolean.class || type == Boolean.TYPE) {
+                return where + ": expected true or false";
             }
-            if (v instanceof Boolean b) {
-                return Optional.of(b);
+            if (type == String.class) {
+                return where + ": expected a string";
             }
-            throw new Bad(at(key) + ": expected true or false");
+            if (List.class.isAssignableFrom(type)) {
+                return where + ": expected an array";
+            }
+            if (type.isRecord()) {
+                return where + ": expected an object";
+            }
+        }
+        return where + ": " + message;
+    }
+
+    /** Sector counts and offsets: non-negative JSON integers only, as upstream's {@code u64}. */
+    private static final class SectorReader extends StdDeserializer<Long> {
+        static final String REFUSAL = "expected a non-negative integer";
+
+        SectorReader() {
+            super(Long.class);
         }
 
-        Optional<List<String>> optStrings(String key) {
-            if (map.get(key) == null) {
-                return Optional.empty();
-            }
-            List<String> out = new ArrayList<>();
-            for (Object o : list(key)) {
-                if (!(o instanceof String s)) {
-                    throw new Bad(at(key) + ": expected strings");
-                }
-                out.add(s);
-            }
-            return Optional.of(out);
-        }
-
-        List<Range> ranges(String key) {
-            List<Range> out = new ArrayList<>();
-            List<Object> items = list(key);
-            for (int i = 0; i < items.size(); i++) {
-                String p = at(key) + "[" + i + "]";
-                List<Object> pair = asList(items.get(i), p);
-                if (pair.size() != 2) {
-                    throw new Bad(p + ": expected [start, length]");
-                }
-                out.add(new Range(toNumber(pair.get(0), p), toNumber(pair.get(1), p)));
-            }
-            return out;
-        }
-
-        List<Range> optRanges(String key) {
-            return map.get(key) == null ? List.of() : ranges(key);
-        }
-
-        private static long toNumber(Object v, String path) {
-            if (v instanceof Json.RawNumber n && n.text().matches("[0-9]+")) {
-                try {
-                    return Long.parseLong(n.text());
-                } catch (NumberFormatException e) {
-                    throw new Bad(path + ": number out of range: " + n.text());
+        @Override
+        public Long deserialize(JsonParser p, DeserializationContext ctxt) {
+            if (p.currentToken() == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                long value = p.getLongValue();
+                if (value >= 0) {
+                    return value;
                 }
             }
-            throw new Bad(path + ": expected a non-negative integer");
+            return (Long) ctxt.reportInputMismatch(Long.class, REFUSAL);
+        }
+    }
+
+    /** UUIDs in the hyphenated form upstream writes, or the simple form its reader also takes. */
+    private static final class UuidReader extends StdDeserializer<UUID> {
+        static final String REFUSAL = "not a UUID";
+
+        UuidReader() {
+            super(UUID.class);
+        }
+
+        @Override
+        public UUID deserialize(JsonParser p, DeserializationContext ctxt) {
+            String text = p.currentToken() == JsonToken.VALUE_STRING ? p.getString() : String.valueOf(p.getString());
+            String hyphenated = text.length() == 32 && text.matches("[0-9a-fA-F]{32}")
+                    ? text.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5") : text;
+            if (hyphenated.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+                return UUID.fromString(hyphenated);
+            }
+            return (UUID) ctxt.reportInputMismatch(UUID.class, REFUSAL + ": %s", text);
+        }
+    }
+
+    /** A {@code [start, length]} pair: exactly two non-negative integers. */
+    static final class RangeReader extends StdDeserializer<PoolSave.Range> {
+        static final String REFUSAL = "expected [start, length]";
+
+        RangeReader() {
+            super(PoolSave.Range.class);
+        }
+
+        @Override
+        public PoolSave.Range deserialize(JsonParser p, DeserializationContext ctxt) {
+            long[] pair = new long[2];
+            int n = 0;
+            if (p.currentToken() == JsonToken.START_ARRAY) {
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                    if (t != JsonToken.VALUE_NUMBER_INT || n == 2 || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                            || p.getLongValue() < 0) {
+                        return (PoolSave.Range) ctxt.reportInputMismatch(PoolSave.Range.class, REFUSAL);
+                    }
+                    pair[n++] = p.getLongValue();
+                }
+            }
+            if (n != 2) {
+                return (PoolSave.Range) ctxt.reportInputMismatch(PoolSave.Range.class, REFUSAL);
+            }
+            return new PoolSave.Range(pair[0], pair[1]);
         }
     }
 }

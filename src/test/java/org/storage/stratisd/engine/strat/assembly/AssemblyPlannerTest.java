@@ -13,12 +13,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.storage.stratisd.engine.strat.Fixtures;
-import org.storage.stratisd.testsupport.ImageFiles;
 import org.storage.stratisd.engine.strat.device.FileBlockAccess;
 import org.storage.stratisd.engine.strat.identify.BlkidSignatures;
 import org.storage.stratisd.engine.strat.identify.DeviceIdentity;
 import org.storage.stratisd.engine.strat.identify.DeviceProber;
 import org.storage.stratisd.engine.strat.metadata.MetadataArea;
+import org.storage.stratisd.testsupport.ImageFiles;
 
 /** Planning upstream's pools from their devices, whole, partial, stopped, locked and contradictory. */
 class AssemblyPlannerTest {

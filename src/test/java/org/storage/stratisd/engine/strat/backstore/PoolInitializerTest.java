@@ -29,8 +29,8 @@ import org.storage.stratisd.engine.strat.identify.BlkidSignatures;
 import org.storage.stratisd.engine.strat.identify.DeviceIdentity;
 import org.storage.stratisd.engine.strat.identify.DeviceProber;
 import org.storage.stratisd.engine.strat.metadata.MetadataArea;
-import org.storage.stratisd.testsupport.ImageFiles;
 import org.storage.stratisd.engine.strat.serde.PoolSaveCodec;
+import org.storage.stratisd.testsupport.ImageFiles;
 
 /** Creating a pool on image files: upstream's bytes, re-read from scratch, and refusals that write nothing. */
 class PoolInitializerTest {

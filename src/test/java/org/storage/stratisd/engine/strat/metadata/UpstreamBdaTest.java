@@ -34,7 +34,7 @@ class UpstreamBdaTest {
     }
 
     private static long number(Object raw) {
-        return Long.parseLong(((Json.RawNumber) raw).text());
+        return ((Number) raw).longValue();
     }
 
     @ParameterizedTest
