@@ -8,4 +8,5 @@ cd "$(dirname "$0")/.."
 if ! pkg-config --exists dbus-1 2>/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libdbus-1-dev pkg-config gcc
 fi
-exec mvn -B verify -Pbench "$@"
+# clean: the JMH annotation processor only runs when the test classes are compiled afresh.
+exec mvn -B clean verify -Pbench "$@"
