@@ -1,0 +1,61 @@
+package org.storage.stratisd.vm;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** What the in-VM tests need of the guest: its scratch disk, device numbers, and commands. */
+final class Guest {
+
+    private Guest() {
+    }
+
+    /**
+     * A fresh directory on the guest's scratch disk, for loop devices' backing files.
+     *
+     * @param name the directory's name
+     * @return the directory
+     */
+    static Path scratch(String name) throws IOException {
+        Path dir = Path.of(System.getProperty("vm.scratch", "/scratch")).resolve(name);
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    /**
+     * A block device's number.
+     *
+     * @param device the device node
+     * @return its {@code major:minor}
+     */
+    static org.storage.stratisd.engine.strat.dm.DevNum devNum(Path device) throws IOException {
+        long rdev = (Long) Files.getAttribute(device, "unix:rdev");
+        return new org.storage.stratisd.engine.strat.dm.DevNum((int) (((rdev >>> 32) & 0xfffff000L) | ((rdev >>> 8) & 0xfff)),
+                (int) (((rdev >>> 12) & 0xffffff00L) | (rdev & 0xff)));
+    }
+
+    /**
+     * Runs a command and returns what it printed; fails if it fails.
+     *
+     * @param command the command
+     * @return its standard output and error
+     */
+    static String run(String... command) {
+        try {
+            Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException(String.join(" ", command) + " could not run", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
