@@ -24,7 +24,8 @@ for e in "$PWD/target/test-classes" "$PWD/target/classes" $(tr ':' ' ' < target/
   dst="$SHARE/cp/$i-$(basename "$e")"; cp -a "$e" "$dst"; entries+=("/share/cp/$i-$(basename "$e")"); i=$((i+1))
 done
 (IFS=:; echo "${entries[*]}") > "$SHARE/classpath.txt"
-cp target/stratisd-java.jar target/vm-tools/junit-platform-console-standalone.jar src/test/vm/guest-suite.sh "$SHARE/"
+cp target/stratisd-java.jar target/vm-tools/junit-platform-console-standalone.jar src/test/vm/guest-suite.sh \
+   systemd/stratisd.conf "$SHARE/"
 [ -d systemd/udev ] && cp -r systemd/udev "$SHARE/udev"
 printf '%s\n' "$@" > "$SHARE/tests.txt"
 rm -f target/vm-scratch.img; truncate -s 64G target/vm-scratch.img

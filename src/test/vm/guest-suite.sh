@@ -21,12 +21,20 @@ if [ -d udev ]; then
   udevadm control --reload
 fi
 udevadm settle -t 30
+# The daemon's D-Bus policy, as a host install has it; the bus rereads its configuration.
+if [ -f stratisd.conf ]; then
+  install -m 0644 stratisd.conf /usr/share/dbus-1/system.d/stratisd.conf
+  dbus-send --system --type=method_call --dest=org.freedesktop.DBus / org.freedesktop.DBus.ReloadConfig
+fi
+mkdir -p /share/logs
 SELECT=(--select-package org.storage.stratisd.vm --include-classname '.*InVm')
 if [ -s tests.txt ]; then SELECT=(); for c in $(cat tests.txt); do SELECT+=(--select-class "$c"); done; fi
 rm -rf reports; mkdir -p reports
 echo "guest-suite: tests start at $(up)s"
 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Dstratisd.jar=/share/stratisd-java.jar -Dvm.share=/share \
-  -Dvm.scratch=/scratch -cp "/share/junit-platform-console-standalone.jar:$(cat classpath.txt)" \
+  -Dvm.scratch=/scratch -Dstratisd.test.call-timeout-seconds=300 \
+  "-Dstratisd.test.daemon-jvm-options=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" \
+  -cp "/share/junit-platform-console-standalone.jar:$(cat classpath.txt)" \
   org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=tree --disable-ansi-colors \
   "${SELECT[@]}" --reports-dir /share/reports 2>&1 | tee suite.log
 rc=${PIPESTATUS[0]}

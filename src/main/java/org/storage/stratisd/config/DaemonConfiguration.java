@@ -87,7 +87,7 @@ class DaemonConfiguration {
     @Bean
     DbusConnectionHandler dbusConnectionHandler(BusConnection bus, DbusApi api, DbusChannel channel,
                                                 StratisdProperties properties, ShouldExit shouldExit, DaemonMetrics metrics) {
-        return new DbusConnectionHandler(bus, api.router(), channel, api.rootRegistration(),
+        return new DbusConnectionHandler(bus, api.router(), channel, api.registrations(),
                 properties.methodCallConcurrency(), properties.shutdownGrace(), properties.maxMessageBytes(), shouldExit, metrics);
     }
 
@@ -113,7 +113,9 @@ class DaemonConfiguration {
     }
 
     @Bean
-    DmEventMonitor dmEventMonitor() {
-        return new DmEventMonitor();
+    DmEventMonitor dmEventMonitor(EngineConfiguration.EngineRuntime runtime, EngineLock engineLock, DbusChannel channel,
+                                  DbusApi api, TaskSupervisor supervisor, StratisdProperties properties, DaemonMetrics metrics) {
+        return new DmEventMonitor(runtime.dm(), runtime.engine(), engineLock, channel, api::publishAfterCheck, supervisor,
+                properties.udevPollTimeout(), metrics);
     }
 }

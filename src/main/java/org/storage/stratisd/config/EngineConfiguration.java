@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,41 +16,95 @@ import org.storage.stratisd.engine.lock.EngineLock;
 import org.storage.stratisd.engine.lock.EngineMutex;
 import org.storage.stratisd.engine.lock.PoolLocks;
 import org.storage.stratisd.engine.sim.SimEngine;
+import org.storage.stratisd.engine.strat.DeviceInventory;
 import org.storage.stratisd.engine.strat.Executables;
 import org.storage.stratisd.engine.strat.StratEngine;
 import org.storage.stratisd.engine.strat.backstore.PoolInitializer;
 import org.storage.stratisd.engine.strat.backstore.ThinMetadataSizeTool;
+import org.storage.stratisd.engine.strat.dm.DeviceMapper;
+import org.storage.stratisd.engine.strat.dm.DmException;
 import org.storage.stratisd.engine.strat.identify.BlkidSignatures;
 import org.storage.stratisd.engine.strat.identify.DeviceProber;
 import org.storage.stratisd.engine.strat.identify.DeviceScanner;
+import org.storage.stratisd.engine.strat.pool.Pools;
+import org.storage.stratisd.engine.strat.pool.Services;
+import org.storage.stratisd.engine.strat.stack.StackExecutor;
+import org.storage.stratisd.engine.strat.sys.Tools;
+import org.storage.stratisd.engine.strat.sys.Uevents;
+import org.storage.stratisd.engine.view.PoolView;
+import org.storage.stratisd.kernel.DmIoctlDeviceMapper;
+import org.storage.stratisd.kernel.PrivateNamespace;
 import org.storage.stratisd.metrics.DaemonMetrics;
 import org.storage.stratisd.observability.InstrumentedEngineLock;
 
-/** The engine and its lock. */
+/** The engine and its lock; for the real engine also device-mapper and the private mount namespace. */
 @Configuration(proxyBeanMethods = false)
 class EngineConfiguration {
 
+    /** The programs the real engine needs at start-up (upstream's list, less cryptsetup, which this build does not use yet). */
+    private static final List<String> REQUIRED = List.of("mkfs.xfs", "thin_check", "thin_repair", "xfs_db", "xfs_growfs");
     private static final Logger log = LoggerFactory.getLogger(EngineConfiguration.class);
 
-    @Bean
-    Engine engine(StratisdProperties properties) throws IOException {
+    /**
+     * The engine and, for the real one, what it owns and closes at shutdown.
+     *
+     * @param engine the engine
+     * @param dm     device-mapper, for the event task; empty with the simulator
+     * @param mounts the private mount namespace; empty with the simulator
+     */
+    record EngineRuntime(Engine engine, Optional<DeviceMapper> dm, Optional<PrivateNamespace> mounts) implements AutoCloseable {
+        @Override
+        public void close() {
+            mounts.ifPresent(PrivateNamespace::close);
+            dm.filter(DmIoctlDeviceMapper.class::isInstance).map(DmIoctlDeviceMapper.class::cast).ifPresent(DmIoctlDeviceMapper::close);
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    EngineRuntime engineRuntime(StratisdProperties properties) throws IOException {
         if (properties.engine() == EngineKind.SIM) {
             log.info("Using SimEngine");
-            return new SimEngine(Clock.systemUTC(), properties.sim().operationDelay(), properties.sim().filesystemCreationDelay());
+            return new EngineRuntime(new SimEngine(Clock.systemUTC(), properties.sim().operationDelay(),
+                    properties.sim().filesystemCreationDelay()), Optional.empty(), Optional.empty());
         }
         log.info("Using StratEngine");
-        Path sys = Path.of("/sys");
-        Path proc = Path.of("/proc");
-        DeviceProber prober = new DeviceProber(new BlkidSignatures(Executables.find(properties.real().blkid()).toString()), sys, proc);
-        PoolInitializer initializer = new PoolInitializer(prober,
-                new ThinMetadataSizeTool(Executables.find(properties.real().thinMetadataSize()).toString()), Clock.systemUTC(),
-                UUID::randomUUID, new SecureRandom());
-        StratEngine engine = new StratEngine(prober, initializer, new DeviceScanner(sys, Path.of("/dev")));
-        long start = System.nanoTime();
-        int pools = engine.scan().size();
-        log.info("Initial scan: {} pool(s) found in {} ms; none is set up, since this build has no device-mapper layer",
-                pools, (System.nanoTime() - start) / 1_000_000);
-        return engine;
+        DmIoctlDeviceMapper dm;
+        try {
+            dm = DmIoctlDeviceMapper.open();
+        } catch (DmException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        PrivateNamespace mounts = null;
+        try {
+            REQUIRED.forEach(Executables::find);
+            Path sys = Path.of("/sys");
+            Path proc = Path.of("/proc");
+            DeviceProber prober = new DeviceProber(new BlkidSignatures(Executables.find(properties.real().blkid()).toString()), sys,
+                    proc);
+            ThinMetadataSizeTool thinMeta = new ThinMetadataSizeTool(Executables.find(properties.real().thinMetadataSize()).toString());
+            PoolInitializer initializer = new PoolInitializer(prober, thinMeta, Clock.systemUTC(), UUID::randomUUID, new SecureRandom());
+            mounts = PrivateNamespace.create();
+            Services services = new Services(dm, new StackExecutor(dm), mounts, new Tools(Executables::find), thinMeta,
+                    new Uevents(sys), Clock.systemUTC(), new SecureRandom());
+            StratEngine engine = new StratEngine(new DeviceInventory(prober, new DeviceScanner(sys, Path.of("/dev"))),
+                    new Pools(services, initializer));
+            long start = System.nanoTime();
+            List<PoolView> started = engine.start();
+            log.info("Initial scan: {} pool(s) set up, {} found but not running, in {} ms", started.size(), engine.plans().size(),
+                    (System.nanoTime() - start) / 1_000_000);
+            return new EngineRuntime(engine, Optional.of(dm), Optional.of(mounts));
+        } catch (IOException | RuntimeException e) {
+            if (mounts != null) {
+                mounts.close();
+            }
+            dm.close();
+            throw e;
+        }
+    }
+
+    @Bean
+    Engine engine(EngineRuntime runtime) {
+        return runtime.engine();
     }
 
     @Bean

@@ -30,7 +30,7 @@ public final class DbusApi {
 
     private final CallRouter router;
     private final TreePublisher publisher;
-    private final TreeUpdate rootRegistration;
+    private final List<TreeUpdate> registrations;
     private final Engine engine;
 
     /**
@@ -47,7 +47,12 @@ public final class DbusApi {
         Served served = serve(engine, engineLock, channel, tree);
         this.publisher = served.publisher();
         this.router = new CallRouter(tree, new InterfaceRegistry(served.root(), served.others()), bus);
-        this.rootRegistration = publisher.addRoot(ManagerInterfaces.values(engine.version(), engine.stoppedPools()));
+        List<TreeUpdate> initial = new ArrayList<>();
+        initial.add(publisher.addRoot(ManagerInterfaces.values(engine.version(), engine.stoppedPools())));
+        for (PoolView pool : engine.pools()) {
+            initial.addAll(publisher.syncPool(pool.uuid(), Optional.of(pool), Set.of()).updates());
+        }
+        this.registrations = List.copyOf(initial);
     }
 
     /**
@@ -118,11 +123,23 @@ public final class DbusApi {
     }
 
     /**
-     * The root object's registration, sent before the bus name is requested.
+     * The tree updates that publish a pool's snapshot after the device-mapper event task checked
+     * it. Call with the pool's write lock held.
      *
-     * @return the update
+     * @param pool the pool's snapshot
+     * @return the updates, in order
      */
-    public TreeUpdate rootRegistration() {
-        return rootRegistration;
+    public List<TreeUpdate> publishAfterCheck(PoolView pool) {
+        return publisher.syncPool(pool.uuid(), Optional.of(pool), Set.of()).updates();
+    }
+
+    /**
+     * What the tree holds before the bus name is requested: the root object, then every pool the
+     * engine runs at start-up with its filesystems and block devices.
+     *
+     * @return the updates, in order
+     */
+    public List<TreeUpdate> registrations() {
+        return registrations;
     }
 }

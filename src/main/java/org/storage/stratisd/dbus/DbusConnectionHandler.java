@@ -29,8 +29,8 @@ import org.storage.stratisd.tree.TreeUpdate;
  * blocking tasks); a call beyond the bound waits for a permit, it is never dropped, and the
  * connection's reader thread never blocks on it.
  *
- * <p>Start: registers the root object in the tree and routes calls here, then requests the bus name
- * (so the first call a client can make finds the root). Shutdown begins the moment
+ * <p>Start: registers the root object and the pools running at start-up in the tree and routes calls
+ * here, then requests the bus name (so the first call a client can make finds them). Shutdown begins the moment
  * {@link ShouldExit} is set (a signal or a failed task), before the context starts stopping beans:
  * from then on calls are answered with an error at once. {@link #stop()} waits until every task
  * already admitted has run to completion and replied, then releases the name. Admission and the
@@ -53,7 +53,7 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
     private final BusConnection bus;
     private final CallRouter router;
     private final DbusChannel channel;
-    private final TreeUpdate rootRegistration;
+    private final List<TreeUpdate> registrations;
     private final Duration shutdownGrace;
     private final long maxMessageBytes;
     private final ShouldExit shouldExit;
@@ -73,7 +73,7 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
      * @param bus              the connection
      * @param router           answers calls
      * @param channel          the dbus channel (for the root's registration)
-     * @param rootRegistration the root object's tree update
+     * @param registrations    the root object's and the start-up pools' tree updates
      * @param concurrency      at most this many method tasks run at once
      * @param shutdownGrace    how long stop waits for in-flight tasks
      * @param maxMessageBytes  the bus's message size limit; larger replies become LimitsExceeded errors
@@ -81,12 +81,12 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
      * @param metrics          where each answered call is reported
      */
     public DbusConnectionHandler(BusConnection bus, CallRouter router, DbusChannel channel,
-                                 TreeUpdate rootRegistration, int concurrency, Duration shutdownGrace, long maxMessageBytes,
+                                 List<TreeUpdate> registrations, int concurrency, Duration shutdownGrace, long maxMessageBytes,
                                  ShouldExit shouldExit, DaemonMetrics metrics) {
         this.bus = bus;
         this.router = router;
         this.channel = channel;
-        this.rootRegistration = rootRegistration;
+        this.registrations = List.copyOf(registrations);
         this.shutdownGrace = shutdownGrace;
         this.maxMessageBytes = maxMessageBytes;
         this.shouldExit = shouldExit;
@@ -96,7 +96,7 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
 
     @Override
     public void start() {
-        channel.send(List.of(rootRegistration)).join();
+        channel.send(registrations).join();
         synchronized (admission) {
             accepting = true;
         }

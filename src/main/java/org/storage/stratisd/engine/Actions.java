@@ -103,4 +103,13 @@ public final class Actions {
         record Identity() implements StartPoolAction {
         }
     }
+
+    /**
+     * What a pool check did.
+     *
+     * @param pool    the pool afterwards
+     * @param changed whether its devices grew or its out-of-space mode changed
+     */
+    public record PoolCheckAction(PoolView pool, boolean changed) {
+    }
 }

@@ -414,6 +414,42 @@ public interface Engine {
      */
     List<PoolView> handleDeviceEvents(List<DeviceEvent> events);
 
+    // ---- the device-mapper event task
+
+    /**
+     * The running pools whose device-mapper devices raised events since the last call (or appeared
+     * or disappeared), given every device's event counter. Called by the device-mapper event task
+     * alone, without the engine lock. The simulator has no devices: none.
+     *
+     * @param eventCounters every device-mapper device's event counter, by name
+     * @return the pools to check
+     */
+    default Set<UUID> poolsWithEvents(java.util.Map<String, Long> eventCounters) {
+        return Set.of();
+    }
+
+    /**
+     * Checks a running pool: thin metadata and data growth, out-of-space mode, filesystem growth.
+     * Call with the pool's write lock held. The simulator has nothing to check.
+     *
+     * @param pool the pool
+     * @return the pool's snapshot afterwards and whether the check changed it, or empty if it does
+     *         not run or needs no checks
+     */
+    default Optional<Actions.PoolCheckAction> checkPool(UUID pool) {
+        return Optional.empty();
+    }
+
+    /**
+     * The running pools the device-mapper event task checks on its timer. Safe without the engine
+     * lock. The simulator has none.
+     *
+     * @return the pools' UUIDs
+     */
+    default Set<UUID> checkedPools() {
+        return Set.of();
+    }
+
     /**
      * The daemon version this engine reports (the D-Bus {@code Version} property).
      *

@@ -23,6 +23,10 @@ public interface DaemonMetrics {
         @Override
         public void udevEventsHandled(int events, long nanos) {
         }
+
+        @Override
+        public void poolChecked(String trigger, boolean changed, long nanos) {
+        }
     };
 
     /**
@@ -59,4 +63,13 @@ public interface DaemonMetrics {
      * @param nanos  how long the engine and the publication took
      */
     void udevEventsHandled(int events, long nanos);
+
+    /**
+     * The device-mapper event task checked a pool.
+     *
+     * @param trigger {@code event} (a device-mapper event) or {@code timer} (the 10 s timer)
+     * @param changed whether the check grew a device or changed the out-of-space mode
+     * @param nanos   how long the check took, including waiting for the pool's lock
+     */
+    void poolChecked(String trigger, boolean changed, long nanos);
 }

@@ -61,13 +61,22 @@ public final class DaemonHealth {
     }
 
     /**
-     * The device-mapper task: its state, and whether it is keeping up.
+     * The device-mapper task: not applicable with the simulator; with the real engine up while its
+     * thread runs and keeps waking, with the events, checks and growth actions it handled.
      *
      * @param monitor the device-mapper task
      * @return the indicator
      */
     public static HealthIndicator dmMonitor(DmEventMonitor monitor) {
-        return () -> Health.up().withDetail("state", monitor.state().name().toLowerCase(Locale.ROOT)).build();
+        return () -> {
+            boolean applicable = monitor.state() == DmEventMonitor.State.RUNNING;
+            Health.Builder health = !applicable || (monitor.isAlive() && monitor.awake()) ? Health.up() : Health.down();
+            health.withDetail("state", monitor.state().name().toLowerCase(Locale.ROOT));
+            if (applicable) {
+                health.withDetail("threadAlive", monitor.isAlive()).withDetails(monitor.details());
+            }
+            return health.build();
+        };
     }
 
     /**

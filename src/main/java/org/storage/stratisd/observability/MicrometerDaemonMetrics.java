@@ -20,6 +20,7 @@ public final class MicrometerDaemonMetrics implements DaemonMetrics {
     private final Meter.MeterProvider<Timer> methodCalls;
     private final Meter.MeterProvider<Timer> lockWait;
     private final Meter.MeterProvider<Timer> lockHold;
+    private final Meter.MeterProvider<Timer> poolChecks;
 
     /**
      * Creates the publisher.
@@ -48,6 +49,11 @@ public final class MicrometerDaemonMetrics implements DaemonMetrics {
                 .description("Time a lock was held")
                 .publishPercentileHistogram()
                 .withRegistry(registry);
+        this.poolChecks = Timer.builder("stratisd.dm.pool.checks")
+                .description("Pool checks of the device-mapper event task, by trigger (event or timer) and whether the check"
+                        + " grew a device or changed the out-of-space mode (changed true: a growth action)")
+                .publishPercentileHistogram()
+                .withRegistry(registry);
     }
 
     @Override
@@ -69,5 +75,10 @@ public final class MicrometerDaemonMetrics implements DaemonMetrics {
     @Override
     public void udevEventsHandled(int events, long nanos) {
         udevEvents.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void poolChecked(String trigger, boolean changed, long nanos) {
+        poolChecks.withTags("trigger", trigger, "changed", Boolean.toString(changed)).record(nanos, TimeUnit.NANOSECONDS);
     }
 }

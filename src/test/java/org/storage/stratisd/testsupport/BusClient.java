@@ -117,7 +117,7 @@ public final class BusClient implements AutoCloseable {
         MethodCall call = connection.getMessageFactory()
                 .createMethodCall(NAME, path, iface, member, (byte) 0, signature, args);
         connection.sendMessage(call);
-        Message reply = call.getReply(TimeUnit.SECONDS.toMillis(30));
+        Message reply = call.getReply(TimeUnit.SECONDS.toMillis(Long.getLong("stratisd.test.call-timeout-seconds", 30)));
         if (reply == null) {
             throw new IllegalStateException("No reply to " + iface + "." + member);
         }

@@ -44,11 +44,24 @@ final class Guest {
      * @return its standard output and error
      */
     static String run(String... command) {
+        return run(List.of(), command);
+    }
+
+    /**
+     * Runs a command behind a prefix (such as {@code nsenter ...}) and returns what it printed.
+     *
+     * @param prefix  the prefix
+     * @param command the command
+     * @return its standard output and error
+     */
+    static String run(List<String> prefix, String... command) {
+        List<String> all = new java.util.ArrayList<>(prefix);
+        all.addAll(List.of(command));
         try {
-            Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(all).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+                throw new IllegalStateException(String.join(" ", all) + " failed: " + out);
             }
             return out;
         } catch (IOException e) {

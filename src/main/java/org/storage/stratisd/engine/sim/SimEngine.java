@@ -33,6 +33,7 @@ import org.storage.stratisd.engine.EngineException;
 import org.storage.stratisd.engine.FilesystemSpec;
 import org.storage.stratisd.engine.NameValidation;
 import org.storage.stratisd.engine.PoolId;
+import org.storage.stratisd.engine.PoolRules;
 import org.storage.stratisd.engine.TokenSlots;
 import org.storage.stratisd.engine.view.BlockdevView;
 import org.storage.stratisd.engine.view.Encryption;
@@ -60,7 +61,6 @@ import org.storage.stratisd.json.Json;
 public final class SimEngine implements Engine {
 
     private static final String VERSION = "3.9.2";
-    private static final long JOURNAL_ALIGNMENT = 4096;
     private static final int MAX_KEY_BYTES = 64;
 
     private final Clock clock;
@@ -104,10 +104,7 @@ public final class SimEngine implements Engine {
         NameValidation.checkName(request.name());
         NameValidation.checkAbsolute(request.devices());
         Optional<Long> journal = request.journalSizeBytes();
-        if (journal.isPresent() && journal.get() % JOURNAL_ALIGNMENT != 0) {
-            throw new EngineException("specified integrity journal size " + Long.toUnsignedString(journal.get())
-                    + " bytes is not a multiple of 4096");
-        }
+        PoolRules.checkJournal(journal);
         Optional<Encryption> encryption = request.encryption().isEncrypted()
                 ? Optional.of(TokenSlots.fromRequest(request.encryption(), keyring::containsKey))
                 : Optional.empty();
@@ -119,7 +116,7 @@ public final class SimEngine implements Engine {
             if (current.equals(requested)) {
                 return new CreatePoolAction.Identity();
             }
-            throw new EngineException(differenceMessage(request.name(), requested, current));
+            throw new EngineException(PoolRules.differenceMessage(request.name(), requested, current));
         }
         if (requested.isEmpty()) {
             throw new EngineException("At least one blockdev is required to create a pool.");
@@ -514,26 +511,6 @@ public final class SimEngine implements Engine {
         return clock.instant().getEpochSecond();
     }
 
-    private static String differenceMessage(String name, Set<String> requested, Set<String> current) {
-        Set<String> missing = new TreeSet<>(requested);
-        missing.removeAll(current);
-        Set<String> extra = new TreeSet<>(current);
-        extra.removeAll(requested);
-        StringBuilder message = new StringBuilder("There was a difference in the blockdevs associated with the existing pool named ")
-                .append(name)
-                .append(" and the input requesting creation of a pool by the same name");
-        if (!missing.isEmpty()) {
-            message.append(missing.size() == 1
-                    ? " - the input requests blockdev " + missing.iterator().next() + " which does not exist in the current pool"
-                    : " - the input requests blockdevs {" + String.join(", ", missing) + "} which do not exist in the current pool");
-        }
-        if (!extra.isEmpty()) {
-            message.append(extra.size() == 1
-                    ? " - the existing pool contains blockdev " + extra.iterator().next() + " which was not requested by the input"
-                    : " - the existing pool contains blockdevs {" + String.join(", ", extra) + "} which were not requested by the input");
-        }
-        return message.toString();
-    }
 
     private void simulateWork() throws EngineException {
         sleep(operationDelay);

@@ -14,6 +14,7 @@ import org.storage.stratisd.engine.Actions.Change;
 import org.storage.stratisd.engine.Actions.DestroyFilesystemsAction;
 import org.storage.stratisd.engine.Actions.RenameAction;
 import org.storage.stratisd.engine.EngineException;
+import org.storage.stratisd.engine.FilesystemRules;
 import org.storage.stratisd.engine.FilesystemSpec;
 import org.storage.stratisd.engine.NameValidation;
 
@@ -23,13 +24,6 @@ import org.storage.stratisd.engine.NameValidation;
  * Every operation checks everything before it changes anything.
  */
 final class SimPoolFilesystems {
-
-    /** 2^31 sectors: 1 TiB. */
-    static final BigInteger DEFAULT_SIZE = BigInteger.ONE.shiftLeft(31);
-    /** 1048576 sectors: 512 MiB. */
-    static final BigInteger MIN_SIZE = BigInteger.valueOf(1048576);
-    /** (2^64 - 1) * 512 bytes. */
-    static final BigInteger MAX_BYTES = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE).multiply(SimFilesystem.SECTOR);
 
     private final Clock clock;
     /** In creation order. */
@@ -52,11 +46,13 @@ final class SimPoolFilesystems {
     }
 
     List<SimFilesystem> create(List<FilesystemSpec> specs, long fsLimit) throws EngineException {
-        checkLimit(fsLimit, specs.size());
+        FilesystemRules.checkLimit(fsLimit, filesystems.size(), specs.size());
         List<BigInteger[]> sizes = new ArrayList<>();
         for (FilesystemSpec spec : specs) {
-            BigInteger size = spec.sizeBytes().isPresent() ? sectors(spec.name(), spec.sizeBytes().get()) : DEFAULT_SIZE;
-            BigInteger limit = spec.sizeLimitBytes().isPresent() ? sectors(spec.name(), spec.sizeLimitBytes().get()) : null;
+            BigInteger size = spec.sizeBytes().isPresent() ? FilesystemRules.sectors(spec.name(), spec.sizeBytes().get())
+                    : FilesystemRules.DEFAULT_SIZE;
+            BigInteger limit = spec.sizeLimitBytes().isPresent() ? FilesystemRules.sectors(spec.name(), spec.sizeLimitBytes().get())
+                    : null;
             sizes.add(new BigInteger[] {size, limit});
         }
         List<Integer> toCreate = new ArrayList<>();
@@ -92,30 +88,9 @@ final class SimPoolFilesystems {
 
     DestroyFilesystemsAction destroy(Set<UUID> requested) throws EngineException {
         List<SimFilesystem> targets = filesystems.values().stream().filter(f -> requested.contains(f.uuid())).toList();
-        List<UUID> scheduled = targets.stream().filter(SimFilesystem::mergeScheduled).map(SimFilesystem::uuid).toList();
-        if (!scheduled.isEmpty()) {
-            throw new EngineException("The filesystem destroy operation can not be begun until the revert operations for the"
-                    + " following filesystem snapshots have been cancelled: " + join(scheduled));
-        }
         Set<UUID> targetIds = targets.stream().map(SimFilesystem::uuid).collect(Collectors.toSet());
-        List<SimFilesystem> scheduledSnapshots = filesystems.values().stream()
-                .filter(f -> f.mergeScheduled() && f.origin().isPresent() && targetIds.contains(f.origin().get())).toList();
-        if (!scheduledSnapshots.isEmpty()) {
-            throw new EngineException("The filesystem destroy operation for filesystems ("
-                    + join(scheduledSnapshots.stream().map(f -> f.origin().get()).distinct().toList())
-                    + ") can not be begun until the revert operations for the following filesystem snapshots have been cancelled: "
-                    + join(scheduledSnapshots.stream().map(SimFilesystem::uuid).toList()));
-        }
-        Map<UUID, Optional<UUID>> reparented = new LinkedHashMap<>();
-        for (SimFilesystem fs : filesystems.values()) {
-            if (!targetIds.contains(fs.uuid()) && fs.origin().isPresent() && targetIds.contains(fs.origin().get())) {
-                Optional<UUID> next = fs.origin();
-                while (next.isPresent() && targetIds.contains(next.get())) {
-                    next = filesystems.get(next.get()).origin();
-                }
-                reparented.put(fs.uuid(), next);
-            }
-        }
+        FilesystemRules.checkDestroy(members(), targetIds);
+        Map<UUID, Optional<UUID>> reparented = FilesystemRules.reparent(members(), targetIds);
         reparented.forEach((uuid, origin) -> filesystems.get(uuid).setOrigin(origin));
         targetIds.forEach(filesystems::remove);
         return new DestroyFilesystemsAction(targets.stream().map(SimFilesystem::uuid).toList(), reparented);
@@ -123,7 +98,7 @@ final class SimPoolFilesystems {
 
     /** Returns the new snapshot, or empty when an equal-sized filesystem of that name exists. */
     Optional<SimFilesystem> snapshot(UUID originUuid, String name, long fsLimit) throws EngineException {
-        checkLimit(fsLimit, 1);
+        FilesystemRules.checkLimit(fsLimit, filesystems.size(), 1);
         NameValidation.checkName(name);
         SimFilesystem origin = filesystems.get(originUuid);
         if (origin == null) {
@@ -166,7 +141,7 @@ final class SimPoolFilesystems {
         }
         Optional<BigInteger> limit = Optional.empty();
         if (limitBytes.isPresent()) {
-            BigInteger sectors = sectors(fs.name(), limitBytes.get());
+            BigInteger sectors = FilesystemRules.sectors(fs.name(), limitBytes.get());
             if (sectors.compareTo(fs.sizeSectors()) < 0) {
                 throw new EngineException("Limit requested of " + sectors + " sectors is smaller than current filesystem size of "
                         + fs.sizeSectors() + " sectors");
@@ -192,24 +167,7 @@ final class SimPoolFilesystems {
             return Change.IDENTITY;
         }
         if (scheduled) {
-            UUID originUuid = fs.origin().get();
-            SimFilesystem origin = filesystems.get(originUuid);
-            if (origin != null && origin.mergeScheduled()) {
-                throw new EngineException("Filesystem " + uuid + " is scheduled to replace filesystem " + originUuid
-                        + ", but filesystem " + originUuid + " is already scheduled to replace another filesystem. Since the order"
-                        + " in which the filesystems should replace each other is unknown, this operation can not be performed.");
-            }
-            for (SimFilesystem other : filesystems.values()) {
-                if (other != fs && other.mergeScheduled() && other.origin().equals(fs.origin())) {
-                    throw new EngineException("Filesystem " + other.name() + " with UUID " + other.uuid()
-                            + " is already scheduled to be reverted into origin filesystem " + originUuid);
-                }
-                if (other.mergeScheduled() && other.origin().equals(Optional.of(uuid))) {
-                    throw new EngineException("Filesystem " + other.name() + " with UUID " + other.uuid()
-                            + " is already scheduled to be reverted into this filesystem " + uuid
-                            + ". The ordering is ambiguous, unwilling to schedule a revert");
-                }
-            }
+            FilesystemRules.checkScheduleMerge(members(), member(fs));
         }
         fs.setMergeScheduled(scheduled);
         return Change.CHANGED;
@@ -223,31 +181,11 @@ final class SimPoolFilesystems {
         return filesystems.values().stream().filter(f -> f.name().equals(name)).findFirst();
     }
 
-    private void checkLimit(long fsLimit, int adding) throws EngineException {
-        if (fsLimit < filesystems.size() + adding) {
-            throw new EngineException("The pool limit of " + fsLimit + " filesystems has already been reached;"
-                    + " increase the filesystem limit on the pool to continue");
-        }
+    private List<FilesystemRules.Member> members() {
+        return filesystems.values().stream().map(SimPoolFilesystems::member).toList();
     }
 
-    /** Checks a requested size or limit and converts it to sectors. */
-    private static BigInteger sectors(String name, BigInteger bytes) throws EngineException {
-        if (bytes.compareTo(MAX_BYTES) > 0) {
-            throw new EngineException("Requested size or size limit of filesystem " + name
-                    + " exceeds maximum specifiable filesystem size " + MAX_BYTES + " bytes");
-        }
-        if (bytes.mod(SimFilesystem.SECTOR).signum() != 0) {
-            throw new EngineException("Requested size or size limit of filesystem " + name + " must be divisible by 512");
-        }
-        BigInteger sectors = bytes.divide(SimFilesystem.SECTOR);
-        if (sectors.compareTo(MIN_SIZE) < 0) {
-            throw new EngineException("Requested size or size_limit of filesystem " + name + " is " + sectors
-                    + " sectors which is less than minimum required: " + MIN_SIZE + " sectors");
-        }
-        return sectors;
-    }
-
-    private static String join(List<UUID> uuids) {
-        return String.join(", ", uuids.stream().map(UUID::toString).toList());
+    private static FilesystemRules.Member member(SimFilesystem fs) {
+        return new FilesystemRules.Member(fs.uuid(), fs.name(), fs.origin(), fs.mergeScheduled());
     }
 }

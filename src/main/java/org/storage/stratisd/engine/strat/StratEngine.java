@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.storage.stratisd.engine.Actions.Change;
 import org.storage.stratisd.engine.Actions.DestroyFilesystemsAction;
+import org.storage.stratisd.engine.Actions.PoolCheckAction;
 import org.storage.stratisd.engine.Actions.RenameAction;
 import org.storage.stratisd.engine.Actions.SetKeyAction;
 import org.storage.stratisd.engine.Actions.SnapshotAction;
@@ -28,105 +29,111 @@ import org.storage.stratisd.engine.EngineException;
 import org.storage.stratisd.engine.FilesystemSpec;
 import org.storage.stratisd.engine.NameValidation;
 import org.storage.stratisd.engine.PoolId;
-import org.storage.stratisd.engine.strat.assembly.AssemblyPlanner;
+import org.storage.stratisd.engine.PoolRules;
 import org.storage.stratisd.engine.strat.assembly.PoolPlan;
-import org.storage.stratisd.engine.strat.backstore.PoolInitializer;
-import org.storage.stratisd.engine.strat.identify.DeviceIdentity;
-import org.storage.stratisd.engine.strat.identify.DeviceProber;
-import org.storage.stratisd.engine.strat.identify.DeviceScanner;
+import org.storage.stratisd.engine.strat.backstore.Integrity;
+import org.storage.stratisd.engine.strat.pool.Pools;
 import org.storage.stratisd.engine.strat.serde.PoolSave;
 import org.storage.stratisd.engine.view.BlockdevView;
 import org.storage.stratisd.engine.view.Encryption;
 import org.storage.stratisd.engine.view.FilesystemView;
 import org.storage.stratisd.engine.view.PoolView;
 import org.storage.stratisd.engine.view.StoppedPoolView;
-import org.storage.stratisd.engine.view.Tier;
 import org.storage.stratisd.engine.view.TokenBinding;
 import org.storage.stratisd.json.Json;
 
 /**
- * The real engine, first part: it finds the Stratis devices on the machine (a scan at start-up,
- * then udev events), identifies them from their on-disk metadata, and plans each pool's assembly.
- * Without the device-mapper layer (the next part) it sets no pool up, so every pool it finds is
- * reported as stopped, with the plan's verdict (ready, stopped, locked, incomplete, invalid) in
- * the engine state report. Operations that need a running pool or the kernel keyring are refused
- * with a message that says so; CreatePool checks its devices and then refuses, writing nothing.
+ * The real engine: it finds Stratis devices (a scan at start-up, then udev events), plans each
+ * pool's assembly, sets up every pool that is ready and was running, and runs the pools on
+ * device-mapper ({@link Pools}). A pool that is not running is known from its devices and listed
+ * as stopped, with its plan's verdict (ready, stopped, locked, incomplete, invalid) in the reports.
+ * Encryption, the kernel keyring and the cache tier are not implemented in this build: requests
+ * for them are refused with a message that says so.
  *
- * <p>Not synchronised: callers hold the engine lock, as for every engine.
+ * <p>Not synchronised: callers hold the engine lock, as for every engine (the table of pools and
+ * the plans change under write-all).
  */
 public final class StratEngine implements Engine {
 
     /** The version this daemon reports. */
     public static final String VERSION = "3.9.2";
     private static final System.Logger LOG = System.getLogger(StratEngine.class.getName());
-    private static final String NO_SETUP = "this build of stratisd-java identifies pools on disk but cannot yet set them up:"
-            + " its device-mapper layer is not implemented";
     private static final String NO_KEYRING = "this build of stratisd-java does not implement the kernel keyring yet";
+    private static final String NO_ENCRYPTION = "this build of stratisd-java does not implement encryption yet";
+    private static final String NO_CACHE = "this build of stratisd-java does not implement the cache tier yet";
 
-    private final DeviceProber prober;
-    private final PoolInitializer initializer;
-    private final DeviceScanner scanner;
-    /** The member devices found, by device node. */
-    private final Map<Path, DeviceIdentity> members = new TreeMap<>();
-    /** Devices carrying Stratis metadata that could not be read, by device node. */
-    private final Map<Path, String> unreadable = new TreeMap<>();
+    private final DeviceInventory inventory;
+    private final Pools pools;
+    /** Plans of the pools that do not run. */
     private List<PoolPlan> plans = List.of();
+    /** Why the last set-up of a pool failed, for the reports; cleared when it runs. */
+    private final Map<UUID, String> setupFailures = new TreeMap<>();
 
     /**
-     * Creates the engine; {@link #scan()} then finds the devices.
+     * Creates the engine; {@link #start()} then finds and sets up the pools.
      *
-     * @param prober      identifies devices
-     * @param initializer checks devices for new pools
-     * @param scanner     lists the devices at start-up
+     * @param inventory the machine's Stratis devices
+     * @param pools     the running pools and their operations
      */
-    public StratEngine(DeviceProber prober, PoolInitializer initializer, DeviceScanner scanner) {
-        this.prober = prober;
-        this.initializer = initializer;
-        this.scanner = scanner;
+    public StratEngine(DeviceInventory inventory, Pools pools) {
+        this.inventory = inventory;
+        this.pools = pools;
     }
 
     /**
-     * The start-up scan: probes every block device and plans the pools found.
+     * The start-up scan: probes every block device, plans the pools found and sets up every pool
+     * that is ready and whose metadata says it was running.
      *
-     * @return the plans
+     * @return the pools set up
      * @throws IOException if the devices cannot be listed
      */
-    public List<PoolPlan> scan() throws IOException {
-        for (Path device : scanner.devices()) {
-            record(device, prober.identifyMembership(device, Map.of(), true));
-        }
-        replan();
-        return plans;
+    public List<PoolView> start() throws IOException {
+        inventory.scan();
+        return replanAndSetUp();
     }
 
     /**
-     * The current plans.
+     * The plans of the pools that do not run.
      *
-     * @return one per pool found
+     * @return one per pool found but not running
      */
     public List<PoolPlan> plans() {
         return plans;
     }
 
-    private void record(Path device, DeviceIdentity identity) {
-        members.remove(device);
-        unreadable.remove(device);
-        switch (identity) {
-            case DeviceIdentity.StratisMember m -> members.put(device, m);
-            case DeviceIdentity.LuksMember l -> members.put(device, l);
-            case DeviceIdentity.Unreadable u when u.stratisMagic() -> unreadable.put(device, u.reason());
-            default -> {
-                // not a member: nothing to remember
+    /** Plans every pool that does not run, then sets up each that is ready; returns those set up. */
+    private List<PoolView> replanAndSetUp() {
+        List<PoolView> started = new ArrayList<>();
+        for (PoolPlan plan : plan()) {
+            if (plan.decision() instanceof PoolPlan.Decision.Ready) {
+                try {
+                    started.add(setUp(plan));
+                } catch (EngineException e) {
+                    setupFailures.put(plan.poolUuid(), e.getMessage());
+                    LOG.log(System.Logger.Level.WARNING, "Pool {0} was not set up: {1}", plan.poolUuid(), e.getMessage());
+                }
             }
         }
+        plan();
+        return started;
     }
 
-    private void replan() {
-        plans = AssemblyPlanner.plan(members.values());
+    private List<PoolPlan> plan() {
+        plans = inventory.plan(pools::running);
         for (PoolPlan plan : plans) {
             LOG.log(System.Logger.Level.INFO, "Pool {0} ({1}): {2}: {3}", plan.poolUuid(), plan.name().orElse("name unknown"),
                     plan.decision().label(), plan.decision().reason());
         }
+        return plans;
+    }
+
+    private PoolView setUp(PoolPlan plan) throws EngineException {
+        PoolSave save = plan.metadata().orElseThrow();
+        List<org.storage.stratisd.engine.strat.backstore.Blockdev> devices = PlannedDevices.dataTier(plan);
+        PoolView view = pools.setup(plan.poolUuid(), plan.metadataVersion().orElse(1), save, devices,
+                PlannedDevices.lastUpdate(plan));
+        setupFailures.remove(plan.poolUuid());
+        return view;
     }
 
     // ---- pools
@@ -135,90 +142,184 @@ public final class StratEngine implements Engine {
     public CreatePoolAction createPool(CreatePoolRequest request) throws EngineException {
         NameValidation.checkName(request.name());
         NameValidation.checkAbsolute(request.devices());
+        PoolRules.checkJournal(request.journalSizeBytes());
+        if (request.encryption().isEncrypted()) {
+            throw new EngineException("Cannot create encrypted pool " + request.name() + ": " + NO_ENCRYPTION);
+        }
         Set<String> requested = new LinkedHashSet<>(request.devices());
+        Optional<UUID> existing = pools.byName(request.name());
+        if (existing.isPresent()) {
+            Set<String> current = new LinkedHashSet<>();
+            pools.view(existing.get()).orElseThrow().blockdevs().forEach(b -> current.add(b.devnode()));
+            if (current.equals(requested)) {
+                return new CreatePoolAction.Identity();
+            }
+            throw new EngineException(PoolRules.differenceMessage(request.name(), requested, current));
+        }
         if (requested.isEmpty()) {
             throw new EngineException("At least one blockdev is required to create a pool.");
         }
-        initializer.checkDevices(requested.stream().map(Path::of).toList());
-        throw new EngineException("Cannot create pool " + request.name() + ": " + NO_SETUP + "; nothing was written");
+        for (PoolPlan plan : plans) {
+            if (plan.name().equals(Optional.of(request.name()))) {
+                throw new EngineException("Pool " + request.name() + " already exists but is not running (UUID " + plan.poolUuid()
+                        + "); start it, or choose another name");
+            }
+        }
+        PoolSave.IntegritySpec integrity = new PoolSave.IntegritySpec(
+                request.tagSpec().orElse(Integrity.DEFAULT.tagSpec()),
+                request.journalSizeBytes().map(b -> b / 512).orElse(Integrity.DEFAULT.journalSize()),
+                Integrity.DEFAULT.blockSize(),
+                request.allocateSuperblock().orElse(Integrity.DEFAULT.allocateSuperblock()));
+        PoolView created = pools.create(request.name(), requested.stream().map(Path::of).toList(), integrity);
+        for (BlockdevView dev : created.blockdevs()) {
+            inventory.identify(Path.of(dev.devnode()), false);
+        }
+        return new CreatePoolAction.Created(created);
     }
 
     @Override
-    public DestroyPoolAction destroyPool(UUID pool) {
-        return new DestroyPoolAction.Identity();
+    public DestroyPoolAction destroyPool(UUID pool) throws EngineException {
+        Optional<PoolView> view = pools.view(pool);
+        if (view.isEmpty() || !pools.destroy(pool)) {
+            return new DestroyPoolAction.Identity();
+        }
+        for (BlockdevView dev : view.get().blockdevs()) {
+            inventory.forget(Path.of(dev.devnode()));
+        }
+        return new DestroyPoolAction.Deleted(pool);
     }
 
     @Override
-    public RenameAction renamePool(UUID pool, String newName) {
-        return new RenameAction.NoSource();
+    public RenameAction renamePool(UUID pool, String newName) throws EngineException {
+        NameValidation.checkName(newName);
+        return pools.rename(pool, newName);
     }
 
     @Override
     public void setFsLimit(UUID pool, long limit) throws EngineException {
-        throw noPool(pool);
+        pools.setFsLimit(pool, limit);
     }
 
     @Override
     public void setOverprovisioning(UUID pool, boolean allowed) throws EngineException {
-        throw noPool(pool);
+        pools.setOverprovisioning(pool, allowed);
     }
 
     @Override
     public List<BlockdevView> addDataDevices(UUID pool, List<String> devices) throws EngineException {
-        throw noPool(pool);
+        NameValidation.checkAbsolute(devices);
+        if (!pools.running(pool)) {
+            throw noPool(pool);
+        }
+        List<UUID> added = pools.addDataDevices(pool, devices.stream().map(Path::of).toList()).stream()
+                .map(org.storage.stratisd.engine.strat.backstore.Blockdev::uuid).toList();
+        List<BlockdevView> views = pools.view(pool).orElseThrow().blockdevs().stream().filter(b -> added.contains(b.uuid())).toList();
+        for (BlockdevView dev : views) {
+            inventory.identify(Path.of(dev.devnode()), false);
+        }
+        return views;
     }
 
     @Override
     public List<BlockdevView> initCache(UUID pool, List<String> devices, boolean allowEncrypted) throws EngineException {
-        throw noPool(pool);
+        if (!pools.running(pool)) {
+            throw noPool(pool);
+        }
+        throw new EngineException("Cannot initialise a cache for pool " + pool + ": " + NO_CACHE);
     }
 
     @Override
     public List<BlockdevView> addCacheDevices(UUID pool, List<String> devices) throws EngineException {
-        throw noPool(pool);
+        if (!pools.running(pool)) {
+            throw noPool(pool);
+        }
+        throw new EngineException("Cannot add cache devices to pool " + pool + ": " + NO_CACHE);
     }
 
     @Override
     public boolean growPhysicalDevice(UUID pool, UUID device) throws EngineException {
-        throw noPool(pool);
+        return pools.growPhysicalDevice(pool, device);
     }
 
     @Override
     public RenameAction setUserInfo(UUID pool, UUID device, Optional<String> userInfo) throws EngineException {
-        throw noPool(pool);
+        return pools.setUserInfo(pool, device, userInfo);
     }
 
     @Override
     public Optional<PoolView> pool(UUID pool) {
-        return Optional.empty();
+        return pools.view(pool);
     }
 
     @Override
     public List<PoolView> pools() {
-        return List.of();
+        return pools.views();
     }
 
     // ---- stopping and starting
 
     @Override
     public StopPoolAction stopPool(PoolId id) throws EngineException {
+        Optional<UUID> running = switch (id) {
+            case PoolId.ByUuid byUuid -> pools.running(byUuid.uuid()) ? Optional.of(byUuid.uuid()) : Optional.empty();
+            case PoolId.ByName byName -> pools.byName(byName.name());
+        };
+        if (running.isPresent()) {
+            List<BlockdevView> devices = pools.view(running.get()).orElseThrow().blockdevs();
+            pools.stop(running.get());
+            devices.forEach(d -> inventory.identify(Path.of(d.devnode()), false));
+            plan();
+            return new StopPoolAction.Stopped(running.get(), false);
+        }
         if (find(id).isPresent()) {
             return new StopPoolAction.Identity();
         }
-        throw new EngineException("Pool with ID " + id + " was not found and cannot be stopped");
+        throw new EngineException("Pool with UUID " + id + " could not be found and cannot be stopped");
     }
 
     @Override
     public StartPoolAction startPool(PoolId id, Optional<Optional<Long>> unlockMethod, boolean passphraseGiven,
                                      boolean removeCache) throws EngineException {
+        Optional<UUID> running = switch (id) {
+            case PoolId.ByUuid byUuid -> pools.running(byUuid.uuid()) ? Optional.of(byUuid.uuid()) : Optional.empty();
+            case PoolId.ByName byName -> pools.byName(byName.name());
+        };
+        if (running.isPresent()) {
+            if (unlockMethod.isPresent()) {
+                throw new EngineException("Pool with UUID " + running.get() + " is not encrypted but an unlock method was provided");
+            }
+            if (passphraseGiven) {
+                throw new EngineException("Pool with UUID " + running.get() + " is not encrypted but a passphrase was provided");
+            }
+            return new StartPoolAction.Identity();
+        }
         PoolPlan plan = find(id).orElseThrow(() -> new EngineException(switch (id) {
-            case PoolId.ByName byName -> "Pool with name " + byName.name() + " was not found and cannot be started";
-            case PoolId.ByUuid byUuid -> "Pool with UUID " + byUuid.uuid() + " was not found and cannot be started";
+            case PoolId.ByName byName -> "Could not find a pool with name " + byName.name();
+            case PoolId.ByUuid byUuid -> "Requested pool with UUID " + byUuid.uuid()
+                    + " was not found in stopped or partially constructed pools";
         }));
+        if (plan.decision() instanceof PoolPlan.Decision.Locked) {
+            throw new EngineException("Pool with UUID " + plan.poolUuid() + " cannot be started: " + NO_ENCRYPTION);
+        }
+        if (unlockMethod.isPresent() || passphraseGiven) {
+            throw new EngineException("Pool with UUID " + plan.poolUuid()
+                    + " is not encrypted but an unlock method or passphrase was provided");
+        }
+        if (removeCache) {
+            throw new EngineException("Pool with UUID " + plan.poolUuid() + " cannot be started without its cache: " + NO_CACHE);
+        }
         if (!(plan.decision() instanceof PoolPlan.Decision.Ready) && !(plan.decision() instanceof PoolPlan.Decision.StoppedByRequest)) {
             throw new EngineException("Pool with UUID " + plan.poolUuid() + " cannot be started: " + plan.decision().reason());
         }
-        throw new EngineException("Pool with UUID " + plan.poolUuid() + " cannot be started: " + NO_SETUP);
+        PoolView view;
+        try {
+            view = setUp(plan);
+        } catch (EngineException e) {
+            setupFailures.put(plan.poolUuid(), e.getMessage());
+            throw e;
+        }
+        plan();
+        return new StartPoolAction.Started(view);
     }
 
     private Optional<PoolPlan> find(PoolId id) throws EngineException {
@@ -240,7 +341,7 @@ public final class StratEngine implements Engine {
     public List<StoppedPoolView> stoppedPools() {
         List<StoppedPoolView> out = new ArrayList<>();
         for (PoolPlan plan : plans) {
-            List<BlockdevView> devices = plan.devices().stream().map(d -> view(plan, d)).toList();
+            List<BlockdevView> devices = plan.devices().stream().map(d -> PlannedDevices.view(plan, d)).toList();
             Optional<Encryption> encryption = Optional.empty();
             if (plan.decision() instanceof PoolPlan.Decision.Locked locked) {
                 TreeMap<Long, TokenBinding> slots = new TreeMap<>();
@@ -253,98 +354,95 @@ public final class StratEngine implements Engine {
         return out;
     }
 
-    private static BlockdevView view(PoolPlan plan, DeviceIdentity device) {
-        UUID uuid = AssemblyPlanner.deviceOf(device);
-        Optional<PoolSave.BlockDev> record = plan.metadata().flatMap(m -> m.backstore().dataTier().blockdev().devs().stream()
-                .filter(d -> d.uuid().equals(uuid)).findFirst());
-        Optional<PoolSave.BlockDev> cacheRecord = plan.metadata().flatMap(m -> m.backstore().cacheTier().stream()
-                .flatMap(c -> c.blockdev().devs().stream()).filter(d -> d.uuid().equals(uuid)).findFirst());
-        String path = device.devnode().toString();
-        return switch (device) {
-            case DeviceIdentity.StratisMember m -> new BlockdevView(uuid, path, path,
-                    cacheRecord.isPresent() ? Tier.CACHE : Tier.DATA, m.block().initTimeSeconds(),
-                    BigInteger.valueOf(m.sizeBytes()), record.or(() -> cacheRecord).flatMap(PoolSave.BlockDev::userInfo));
-            default -> new BlockdevView(uuid, path, path, Tier.DATA, 0, BigInteger.ZERO, Optional.empty());
-        };
-    }
-
     // ---- filesystems
 
     @Override
     public List<FilesystemView> createFilesystems(UUID pool, List<FilesystemSpec> specs) throws EngineException {
-        throw noPool(pool);
+        return pools.createFilesystems(pool, specs);
     }
 
     @Override
     public DestroyFilesystemsAction destroyFilesystems(UUID pool, Set<UUID> filesystems) throws EngineException {
-        throw noPool(pool);
+        return pools.destroyFilesystems(pool, filesystems);
     }
 
     @Override
     public SnapshotAction snapshotFilesystem(UUID pool, UUID origin, String name) throws EngineException {
-        throw noPool(pool);
+        return pools.snapshot(pool, origin, name).<SnapshotAction>map(SnapshotAction.Created::new)
+                .orElse(new SnapshotAction.Identity());
     }
 
     @Override
     public RenameAction renameFilesystem(UUID pool, UUID filesystem, String newName) throws EngineException {
-        throw noPool(pool);
+        return pools.renameFilesystem(pool, filesystem, newName);
     }
 
     @Override
     public Change setSizeLimit(UUID pool, UUID filesystem, Optional<BigInteger> limitBytes) throws EngineException {
-        throw noPool(pool);
+        return pools.setSizeLimit(pool, filesystem, limitBytes);
     }
 
     @Override
     public Change setMergeScheduled(UUID pool, UUID filesystem, boolean scheduled) throws EngineException {
-        throw noPool(pool);
+        return pools.setMergeScheduled(pool, filesystem, scheduled);
     }
 
     // ---- encryption
 
     @Override
     public boolean bindKeyring(UUID pool, String description, Optional<Long> slot, boolean legacy) throws EngineException {
-        throw noPool(pool);
+        throw unencrypted(pool);
     }
 
     @Override
     public boolean bindClevis(UUID pool, String pin, String config, Optional<Long> slot, boolean legacy) throws EngineException {
-        throw noPool(pool);
+        throw unencrypted(pool);
     }
 
     @Override
     public boolean unbindKeyring(UUID pool, Optional<Long> slot) throws EngineException {
-        throw noPool(pool);
+        throw unencrypted(pool);
     }
 
     @Override
     public boolean unbindClevis(UUID pool, Optional<Long> slot) throws EngineException {
-        throw noPool(pool);
+        throw unencrypted(pool);
     }
 
     @Override
     public boolean rebindKeyring(UUID pool, String description, Optional<Long> slot) throws EngineException {
-        throw noPool(pool);
+        throw unencrypted(pool);
     }
 
     @Override
     public void rebindClevis(UUID pool, Optional<Long> slot) throws EngineException {
-        throw noPool(pool);
+        throw unencrypted(pool);
     }
 
     @Override
     public boolean encryptPool(UUID pool, EncryptionRequest request) throws EngineException {
-        throw noPool(pool);
+        if (!pools.running(pool)) {
+            throw noPool(pool);
+        }
+        throw new EngineException("Cannot encrypt pool " + pool + ": " + NO_ENCRYPTION);
     }
 
     @Override
     public void reencryptPool(UUID pool) throws EngineException {
-        throw noPool(pool);
+        throw unencrypted(pool);
     }
 
     @Override
     public boolean decryptPool(UUID pool) throws EngineException {
-        throw noPool(pool);
+        if (!pools.running(pool)) {
+            throw noPool(pool);
+        }
+        return false;
+    }
+
+    private EngineException unencrypted(UUID pool) {
+        return pools.running(pool) ? new EngineException("Requested pool does not appear to be encrypted")
+                : noPool(pool);
     }
 
     // ---- keys
@@ -368,109 +466,45 @@ public final class StratEngine implements Engine {
 
     @Override
     public String poolMetadata(UUID pool, boolean current) throws EngineException {
-        throw noPool(pool);
+        return pools.metadata(pool, current);
     }
 
     @Override
     public String filesystemMetadata(UUID pool, Optional<String> filesystem, boolean current) throws EngineException {
-        throw noPool(pool);
+        return pools.filesystemMetadata(pool, filesystem);
     }
 
     @Override
     public String engineStateReport() {
-        Map<String, Object> report = stoppedReport();
-        report.put("pools", List.of());
-        if (!unreadable.isEmpty()) {
-            List<Object> list = new ArrayList<>();
-            unreadable.forEach((path, reason) -> list.add(sorted(Map.of("devnode", path.toString(), "reason", reason))));
-            report.put("unreadable_devices", list);
-        }
-        return Json.write(report);
+        return Json.write(Reports.engineState(pools.views(), plans, setupFailures, inventory.unreadable()));
     }
 
     @Override
     public String stoppedPoolsReport() {
-        return Json.write(stoppedReport());
-    }
-
-    /** Upstream's stopped-pools report, its keys sorted as upstream's, with each pool's plan added. */
-    private Map<String, Object> stoppedReport() {
-        Map<String, Object> names = new TreeMap<>();
-        Map<String, Object> paths = new TreeMap<>();
-        List<Object> stopped = new ArrayList<>();
-        for (PoolPlan plan : plans) {
-            plan.name().ifPresent(n -> names.put(n, plan.poolUuid().toString()));
-            List<Object> devices = new ArrayList<>();
-            for (DeviceIdentity d : plan.devices()) {
-                UUID device = AssemblyPlanner.deviceOf(d);
-                paths.put(d.devnode().toString(), List.of(plan.poolUuid().toString(), device.toString()));
-                Map<String, Object> entry = new TreeMap<>();
-                entry.put("device_uuid", device.toString());
-                entry.put("devnode", d.devnode().toString());
-                devnum(d).ifPresent(n -> {
-                    entry.put("major", Long.parseLong(n.substring(0, n.indexOf(':'))));
-                    entry.put("minor", Long.parseLong(n.substring(n.indexOf(':') + 1)));
-                });
-                entry.put("pool_uuid", plan.poolUuid().toString());
-                if (d instanceof DeviceIdentity.LuksMember l) {
-                    l.keyDescriptions().stream().findFirst().ifPresent(k -> entry.put("key_description", k));
-                    l.token().poolName().ifPresent(n -> entry.put("pool_name", n));
-                }
-                devices.add(entry);
-            }
-            Map<String, Object> pool = new TreeMap<>();
-            pool.put("devices", devices);
-            pool.put("pool_uuid", plan.poolUuid().toString());
-            pool.put("assembly", sorted(Map.of("state", plan.decision().label(), "reason", plan.decision().reason())));
-            stopped.add(pool);
-        }
-        Map<String, Object> report = new TreeMap<>();
-        report.put("name_to_pool_uuid_map", names);
-        report.put("partially_constructed_pools", List.of());
-        report.put("path_to_ids_map", paths);
-        report.put("stopped_pools", stopped);
-        return report;
-    }
-
-    private static Optional<String> devnum(DeviceIdentity d) {
-        return switch (d) {
-            case DeviceIdentity.StratisMember m -> m.devnum();
-            case DeviceIdentity.LuksMember l -> l.devnum();
-            default -> Optional.empty();
-        };
-    }
-
-    private static Map<String, Object> sorted(Map<String, Object> map) {
-        return new TreeMap<>(map);
+        return Json.write(Reports.stopped(plans, setupFailures));
     }
 
     // ---- events and identity
 
-    /**
-     * Re-identifies the devices the events name: {@code remove} forgets a device, anything else
-     * probes it again. The plans are then remade. No pool is set up (see the class comment).
-     */
+    /** Applies the events to the inventory, plans again, and sets up every pool that became ready and was running. */
     @Override
     public List<PoolView> handleDeviceEvents(List<DeviceEvent> events) {
-        boolean changed = false;
-        for (DeviceEvent event : events) {
-            if (event.devnode().isEmpty()) {
-                continue;
-            }
-            Path device = Path.of(event.devnode());
-            boolean knownBefore = members.containsKey(device) || unreadable.containsKey(device);
-            if ("remove".equals(event.action())) {
-                members.remove(device);
-                unreadable.remove(device);
-            } else {
-                record(device, prober.identifyMembership(device, event.properties(), true));
-            }
-            changed |= knownBefore || members.containsKey(device) || unreadable.containsKey(device);
-        }
-        if (changed) {
-            replan();
-        }
-        return List.of();
+        return inventory.handle(events) ? replanAndSetUp() : List.of();
+    }
+
+    @Override
+    public Set<UUID> poolsWithEvents(Map<String, Long> eventCounters) {
+        return pools.poolsWithEvents(eventCounters);
+    }
+
+    @Override
+    public Optional<PoolCheckAction> checkPool(UUID pool) {
+        return pools.check(pool);
+    }
+
+    @Override
+    public Set<UUID> checkedPools() {
+        return Set.copyOf(pools.uuids());
     }
 
     @Override

@@ -9,9 +9,11 @@ import java.util.UUID;
 import org.storage.stratisd.engine.strat.serde.PoolSave;
 
 /**
- * The layout of a new pool with metadata version 1, as upstream 3.5.9 computes it (real-engine
- * spec §2.2-2.4): thin metadata, its spare, thin data and the metadata volume in one request
- * from the cap device, the data tier allocated front-first across the devices in order.
+ * The layout of a new pool (real-engine spec §2.2-2.4): thin metadata, its spare, thin data and
+ * the metadata volume in one request from the cap device, the data tier allocated front-first
+ * across the devices in order. Version 2 (what 3.9.2 creates, and this daemon) also reserves each
+ * device's integrity space at its end and the LUKS2 header area at the start of the cap; version 1
+ * is 3.5.9's layout, kept to check against upstream's fixtures.
  */
 public final class InitialLayout {
 
@@ -25,10 +27,14 @@ public final class InitialLayout {
     public static final long MAX_INITIAL_DATA = 104857600;
     /** 3.5.9's cap on thin metadata, sectors. */
     public static final long MAX_META_V1 = 33292800;
+    /** 3.9.2's cap on thin metadata: 3.5.9's, rounded down to whole megabytes. */
+    public static final long MAX_META_V2 = MAX_META_V1 / 2048 * 2048;
     /** The default filesystem limit of the real engine. */
     public static final long DEFAULT_FS_LIMIT = 100;
     /** Thin-pool features at creation, in the order 3.5.9 was seen to write them. */
     public static final List<String> FEATURE_ARGS = List.of("skip_block_zeroing", "no_discard_passdown");
+    /** Thin-pool features at creation as 3.9.2 writes them: sorted. */
+    public static final List<String> FEATURE_ARGS_V2 = List.of("no_discard_passdown", "skip_block_zeroing");
 
     private InitialLayout() {
     }
@@ -80,6 +86,68 @@ public final class InitialLayout {
                 new PoolSave.ThinPoolDev(DATA_BLOCK_SIZE, Optional.of(FEATURE_ARGS), OptionalLong.of(DEFAULT_FS_LIMIT),
                         Optional.of(true)),
                 Optional.of(true), List.of(), OptionalLong.empty());
+    }
+
+    /**
+     * Computes the metadata of a new V2 pool, as 3.9.2 lays it out.
+     *
+     * @param name      the pool's name
+     * @param blockdevs its data devices, in order, as {@link Blockdev#initialise} made them
+     * @param integrity the integrity settings
+     * @param thinMeta  the thin-metadata size calculation
+     * @return the document to write
+     * @throws IOException if the thin-metadata size cannot be computed
+     * @throws IllegalArgumentException if the devices are too small for a pool
+     */
+    public static PoolSave v2(String name, List<Blockdev> blockdevs, PoolSave.IntegritySpec integrity, ThinMetadataSize thinMeta)
+            throws IOException {
+        Backstore backstore = new Backstore(2, new DataTier(blockdevs, List.of(), Optional.of(integrity)), List.of(), List.of(),
+                Optional.empty());
+        if (!backstore.reserveCryptMeta()) {
+            throw new IllegalArgumentException("the devices give " + backstore.usableSize() + " usable sectors, too few for a pool");
+        }
+        long usable = backstore.available();
+        long meta = thinMetaV2(thinMeta, usable, DEFAULT_FS_LIMIT);
+        long data = initialData(usable, meta);
+        if (data == 0) {
+            throw new IllegalArgumentException("the devices give " + usable + " usable sectors, too few for a pool: it needs "
+                    + (2 * meta + MDV_SECTORS + DATA_BLOCK_SIZE) + " for its metadata, its metadata volume and one data block");
+        }
+        List<PoolSave.Range> caps = backstore.alloc(List.of(meta, meta, data, MDV_SECTORS)).orElseThrow(
+                () -> new IllegalArgumentException("not enough space for the thin pool's devices"));
+        return new PoolSave(name, backstore.save(),
+                new PoolSave.FlexDevs(List.of(caps.get(3)), List.of(caps.get(0)), List.of(caps.get(2)), List.of(caps.get(1))),
+                new PoolSave.ThinPoolDev(DATA_BLOCK_SIZE, Optional.of(FEATURE_ARGS_V2), OptionalLong.of(DEFAULT_FS_LIMIT),
+                        Optional.of(true)),
+                Optional.of(true), List.of(), OptionalLong.empty());
+    }
+
+    /**
+     * 3.9.2's thin-metadata size: eight times {@code thin_metadata_size}, rounded up to whole
+     * megabytes, at most {@link #MAX_META_V2}.
+     *
+     * @param thinMeta the calculation
+     * @param usable   sectors the thin pool could map
+     * @param fsLimit  the filesystem limit
+     * @return sectors
+     * @throws IOException if the calculation fails
+     */
+    public static long thinMetaV2(ThinMetadataSize thinMeta, long usable, long fsLimit) throws IOException {
+        long t = thinMeta.sectors(DATA_BLOCK_SIZE * 512, usable * 512, fsLimit);
+        return Math.min((8 * t + 2047) / 2048 * 2048, MAX_META_V2);
+    }
+
+    /**
+     * The initial thin data device: what is left after the metadata volume and both metadata
+     * devices, at most 50 GiB, in whole data blocks.
+     *
+     * @param usable sectors available
+     * @param meta   the metadata device's size
+     * @return sectors
+     */
+    public static long initialData(long usable, long meta) {
+        long room = Math.max(0, usable - MDV_SECTORS - 2 * meta);
+        return Math.min(room, MAX_INITIAL_DATA) / DATA_BLOCK_SIZE * DATA_BLOCK_SIZE;
     }
 
     /**

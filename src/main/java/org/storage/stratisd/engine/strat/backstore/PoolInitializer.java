@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -17,6 +18,7 @@ import org.storage.stratisd.engine.EngineException;
 import org.storage.stratisd.engine.strat.device.BlockAccess;
 import org.storage.stratisd.engine.strat.device.BlockDeviceInfo;
 import org.storage.stratisd.engine.strat.device.FileBlockAccess;
+import org.storage.stratisd.engine.strat.dm.DevNum;
 import org.storage.stratisd.engine.strat.identify.DeviceIdentity;
 import org.storage.stratisd.engine.strat.identify.DeviceProber;
 import org.storage.stratisd.engine.strat.metadata.MetadataArea;
@@ -111,12 +113,8 @@ public final class PoolInitializer {
             for (InitialLayout.Device d : layout) {
                 Path path = paths.get(d.uuid());
                 touched.add(path);
-                try (BlockAccess access = FileBlockAccess.openReadWrite(path)) {
-                    access.write(0, ByteBuffer.allocate((int) (InitialLayout.BDA_SECTORS * StaticHeader.SECTOR)));
-                    StaticHeader.write(access, new SignatureBlock(pool, d.uuid(), d.sizeSectors(), 1,
-                            SignatureBlock.DEFAULT_MDA_SECTORS, SignatureBlock.DEFAULT_RESERVED_SECTORS, 0, now.getEpochSecond()));
-                    MetadataArea.initialise(access);
-                }
+                writeBda(path, new SignatureBlock(pool, d.uuid(), d.sizeSectors(), 1, SignatureBlock.DEFAULT_MDA_SECTORS,
+                        SignatureBlock.DEFAULT_RESERVED_SECTORS, 0, now.getEpochSecond()));
             }
             byte[] document = PoolSaveCodec.write(save);
             List<InitialLayout.Device> chosen = new ArrayList<>(layout);
@@ -141,6 +139,135 @@ public final class PoolInitializer {
     }
 
     /**
+     * The devices of a new version 2 pool, their BDAs written, and the pool's initial layout; the
+     * pool metadata is written once the stack is up.
+     *
+     * @param poolUuid the new pool
+     * @param layout   its initial layout
+     * @param devices  its devices, in order
+     */
+    public record Initialised(UUID poolUuid, PoolSave layout, List<Blockdev> devices) {
+
+        /** Copies the list. */
+        public Initialised {
+            devices = List.copyOf(devices);
+        }
+    }
+
+    /**
+     * Checks the devices and writes a version 2 BDA on each (real-engine spec §1.6): a zeroed BDA,
+     * both signature-block copies with version 2, empty metadata regions. The integrity reservation
+     * at each device's end is recorded in the layout, not written.
+     *
+     * @param name      the pool name (already validated)
+     * @param devices   the devices, in the order given
+     * @param integrity the integrity settings
+     * @return what was written
+     * @throws EngineException naming the device and the reason; nothing is left written
+     */
+    public Initialised initialise(String name, List<Path> devices, PoolSave.IntegritySpec integrity) throws EngineException {
+        List<Checked> checked = check(devices);
+        Instant now = clock.instant();
+        UUID pool = uuids.get();
+        List<Blockdev> blockdevs = new ArrayList<>();
+        for (Checked device : checked) {
+            blockdevs.add(Blockdev.initialise(uuids.get(), device.path(), device.devNum(), now.getEpochSecond(),
+                    device.sizeBytes() / StaticHeader.SECTOR, Optional.of(integrity)));
+        }
+        PoolSave layout;
+        try {
+            layout = InitialLayout.v2(name, blockdevs, integrity, thinMeta);
+        } catch (IllegalArgumentException | IOException e) {
+            throw new EngineException("Cannot create pool " + name + ": " + e.getMessage());
+        }
+        List<Path> touched = new ArrayList<>();
+        try {
+            for (Blockdev d : blockdevs) {
+                touched.add(d.devnode());
+                writeBda(d.devnode(), new SignatureBlock(pool, d.uuid(), d.sizeSectors(), 2, SignatureBlock.DEFAULT_MDA_SECTORS,
+                        SignatureBlock.DEFAULT_RESERVED_SECTORS, 0, now.getEpochSecond()));
+            }
+        } catch (IOException | MetadataException e) {
+            throw new EngineException("Failed to write pool " + name + " to its devices: " + e.getMessage() + wipe(touched));
+        }
+        return new Initialised(pool, layout, blockdevs);
+    }
+
+    /**
+     * Checks devices for an existing pool and writes their BDAs with the pool's metadata version
+     * (V2: with the integrity reservation recorded).
+     *
+     * @param pool      the pool's UUID
+     * @param version   its metadata version
+     * @param devices   the devices, in order
+     * @param integrity V2: the pool's integrity settings
+     * @return the devices, ready to join the data tier
+     * @throws EngineException naming the device and the reason; nothing is left written
+     */
+    public List<Blockdev> addTo(UUID pool, int version, List<Path> devices, Optional<PoolSave.IntegritySpec> integrity)
+            throws EngineException {
+        List<Checked> checked = check(devices);
+        Instant now = clock.instant();
+        List<Blockdev> added = new ArrayList<>();
+        List<Path> touched = new ArrayList<>();
+        try {
+            for (Checked device : checked) {
+                Blockdev d = Blockdev.initialise(uuids.get(), device.path(), device.devNum(), now.getEpochSecond(),
+                        device.sizeBytes() / StaticHeader.SECTOR, version == 2 ? integrity : Optional.empty());
+                touched.add(d.devnode());
+                writeBda(d.devnode(), new SignatureBlock(pool, d.uuid(), d.sizeSectors(), version, SignatureBlock.DEFAULT_MDA_SECTORS,
+                        SignatureBlock.DEFAULT_RESERVED_SECTORS, 0, now.getEpochSecond()));
+                added.add(d);
+            }
+        } catch (IOException | MetadataException e) {
+            throw new EngineException("Failed to add devices to pool " + pool + ": " + e.getMessage() + wipe(touched));
+        }
+        return added;
+    }
+
+    /**
+     * Records a device's larger size in both signature-block copies (its initialisation time kept)
+     * and, in V2, reserves the integrity space the larger size needs.
+     *
+     * @param pool      the pool's UUID
+     * @param device    the device
+     * @param version   the pool's metadata version
+     * @param integrity V2: the pool's integrity settings
+     * @return false if the device is not larger than recorded
+     * @throws EngineException naming the device if it cannot be read or rewritten
+     */
+    public boolean grow(UUID pool, Blockdev device, int version, Optional<PoolSave.IntegritySpec> integrity) throws EngineException {
+        long size = sizeBytes(device.devnode()) / StaticHeader.SECTOR;
+        if (size <= device.sizeSectors()) {
+            return false;
+        }
+        try (BlockAccess access = FileBlockAccess.openReadWrite(device.devnode())) {
+            StaticHeader.write(access, new SignatureBlock(pool, device.uuid(), size, version, SignatureBlock.DEFAULT_MDA_SECTORS,
+                    SignatureBlock.DEFAULT_RESERVED_SECTORS, 0, device.initTimeSeconds()));
+        } catch (IOException | MetadataException e) {
+            throw new EngineException("Cannot record the new size of " + device.devnode() + ": " + e.getMessage());
+        }
+        device.allocator().grow(size);
+        List<PoolSave.Range> reserved = new ArrayList<>(device.save().integrityMetaAllocs());
+        if (version == 2 && integrity.isPresent()) {
+            long more = Integrity.reservation(size, integrity.get()) - PoolSave.sum(reserved);
+            if (more > 0) {
+                reserved.addAll(device.allocator().allocBack(more));
+            }
+        }
+        device.grew(size, reserved);
+        return true;
+    }
+
+    private static void writeBda(Path path, SignatureBlock block) throws IOException, MetadataException {
+        try (BlockAccess access = FileBlockAccess.openReadWrite(path)) {
+            access.write(0, ByteBuffer.allocate((int) (InitialLayout.BDA_SECTORS * StaticHeader.SECTOR)));
+            StaticHeader.write(access, block);
+            MetadataArea.initialise(access);
+        }
+    }
+
+    /**
      * Runs every check {@link #create} makes, writing nothing.
      *
      * @param devices the devices, in the order given
@@ -151,8 +278,8 @@ public final class PoolInitializer {
         return check(devices).stream().map(Checked::path).toList();
     }
 
-    /** A device that passed every check, with the size it was found to have. */
-    private record Checked(Path path, long sizeBytes) {
+    /** A device that passed every check, with the size and number it was found to have. */
+    private record Checked(Path path, long sizeBytes, DevNum devNum) {
     }
 
     private List<Checked> check(List<Path> devices) throws EngineException {
@@ -202,7 +329,7 @@ public final class PoolInitializer {
             }
             logical = info.logicalSector();
             physical = info.physicalSector();
-            out.add(new Checked(device, size));
+            out.add(new Checked(device, size, new DevNum(info.major(), info.minor())));
         }
         return out;
     }
@@ -215,7 +342,14 @@ public final class PoolInitializer {
         }
     }
 
-    private static String wipe(List<Path> devices) {
+    /**
+     * Wipes the static headers of devices (the signature blocks go; nothing recognises the device
+     * as Stratis any more).
+     *
+     * @param devices the devices
+     * @return a sentence for an error message: wiped again, or which could not be wiped
+     */
+    public static String wipe(List<Path> devices) {
         List<String> failed = new ArrayList<>();
         for (Path device : devices) {
             try (BlockAccess access = FileBlockAccess.openReadWrite(device)) {

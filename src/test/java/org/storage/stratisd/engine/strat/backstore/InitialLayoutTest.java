@@ -76,4 +76,47 @@ class InitialLayoutTest {
         assertThatThrownBy(() -> InitialLayout.v1("tiny", List.of(new InitialLayout.Device(a, 1056768)), TOOL))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("too few for a pool");
     }
+
+    private static Blockdev fresh(String uuid, long sectors) {
+        return Blockdev.initialise(UUID.fromString(uuid), java.nio.file.Path.of("/dev/null"),
+                new org.storage.stratisd.engine.strat.dm.DevNum(7, 0), 0, sectors, Optional.of(Integrity.DEFAULT));
+    }
+
+    /** The spec's example A, byte for byte: what 3.9.2 writes for two 10 GiB devices. */
+    @Test
+    void versionTwoOnTwoTenGibibyteDevicesIsTheSpecsExampleA() throws Exception {
+        PoolSave ours = InitialLayout.v2("pool1", List.of(fresh("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f0", 20971520),
+                fresh("5b0c1d2e-3f40-4a5b-9c6d-7e8f90a1b2c3", 20971520)), Integrity.DEFAULT, TOOL);
+        assertThat(new String(PoolSaveCodec.write(ours), StandardCharsets.UTF_8)).isEqualTo("{\"name\":\"pool1\",\"backstore\":"
+                + "{\"data_tier\":{\"blockdev\":{\"allocs\":[[{\"parent\":\"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f0\",\"start\":8192,"
+                + "\"length\":20373496},{\"parent\":\"5b0c1d2e-3f40-4a5b-9c6d-7e8f90a1b2c3\",\"start\":8192,\"length\":20371464}]],"
+                + "\"devs\":[{\"uuid\":\"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f0\",\"integrity_meta_allocs\":[[20381688,589832]]},"
+                + "{\"uuid\":\"5b0c1d2e-3f40-4a5b-9c6d-7e8f90a1b2c3\",\"integrity_meta_allocs\":[[20381688,589832]]}]},"
+                + "\"integrity_spec\":{\"tag_spec\":\"512b\",\"journal_size\":262144,\"block_size\":4096,\"allocate_superblock\":true}},"
+                + "\"cap\":{\"allocs\":[[34816,18432],[53248,18432],[71680,39624704],[39696384,1048576]],"
+                + "\"crypt_meta_allocs\":[[0,34816]]}},\"flex_devs\":{\"meta_dev\":[[39696384,1048576]],"
+                + "\"thin_meta_dev\":[[34816,18432]],\"thin_data_dev\":[[71680,39624704]],\"thin_meta_dev_spare\":[[53248,18432]]},"
+                + "\"thinpool_dev\":{\"data_block_size\":2048,\"feature_args\":[\"no_discard_passdown\",\"skip_block_zeroing\"],"
+                + "\"fs_limit\":100,\"enable_overprov\":true},\"started\":true}");
+    }
+
+    /** The spec's table row "3.9.2 V2, 1x10 GiB": 12288/12288/19263488/1048576, 2040 sectors left. */
+    @Test
+    void versionTwoOnOneTenGibibyteDeviceLeavesTwoThousandFortySectors() throws Exception {
+        Blockdev dev = fresh("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f0", 20971520);
+        PoolSave ours = InitialLayout.v2("one", List.of(dev), Integrity.DEFAULT, TOOL);
+        assertThat(ours.flexDevs().thinMetaDev()).containsExactly(new PoolSave.Range(34816, 12288));
+        assertThat(ours.flexDevs().thinMetaDevSpare()).containsExactly(new PoolSave.Range(47104, 12288));
+        assertThat(ours.flexDevs().thinDataDev()).containsExactly(new PoolSave.Range(59392, 19263488));
+        assertThat(ours.flexDevs().metaDev()).containsExactly(new PoolSave.Range(19322880, 1048576));
+        assertThat(dev.allocator().available()).isEqualTo(2040);
+    }
+
+    @Test
+    void theIntegrityReservationFollowsTheSpecsFormula() {
+        assertThat(Integrity.reservation(20971520, Integrity.DEFAULT)).isEqualTo(589832);
+        assertThat(Integrity.reservation(20971520, new PoolSave.IntegritySpec("0b", 0, 4096, false))).isZero();
+        assertThat(Integrity.reservation(20971520, new PoolSave.IntegritySpec("32b", 262144, 4096, false)))
+                .isEqualTo(262144 + 20480);
+    }
 }

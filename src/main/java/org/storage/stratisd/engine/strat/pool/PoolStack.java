@@ -1,0 +1,394 @@
+package org.storage.stratisd.engine.strat.pool;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.storage.stratisd.engine.EngineException;
+import org.storage.stratisd.engine.strat.Undo;
+import org.storage.stratisd.engine.strat.backstore.Backstore;
+import org.storage.stratisd.engine.strat.backstore.Blockdev;
+import org.storage.stratisd.engine.strat.backstore.DataTier;
+import org.storage.stratisd.engine.strat.dm.DevNum;
+import org.storage.stratisd.engine.strat.dm.DmException;
+import org.storage.stratisd.engine.strat.dm.DmNames;
+import org.storage.stratisd.engine.strat.dm.ThinPoolStatus;
+import org.storage.stratisd.engine.strat.dm.ThinStatus;
+import org.storage.stratisd.engine.strat.metadata.MetadataException;
+import org.storage.stratisd.engine.strat.metadata.PoolMetadataStore;
+import org.storage.stratisd.engine.strat.serde.PoolSave;
+import org.storage.stratisd.engine.strat.serde.PoolSaveCodec;
+import org.storage.stratisd.engine.strat.stack.PlannedDevice;
+import org.storage.stratisd.engine.strat.stack.StackPlan;
+import org.storage.stratisd.engine.strat.thinpool.FilesystemSave;
+import org.storage.stratisd.engine.strat.thinpool.Mdv;
+
+/**
+ * Sets a pool's stack up and tears it down (real-engine spec §1.6): a new pool on devices whose
+ * BDAs were just written, a pool from its metadata at start-up or {@code StartPool}, and the
+ * teardown of {@code StopPool} and {@code DestroyPool}. Every set-up registers on the caller's
+ * {@link Undo} what it created, so a failure leaves nothing behind.
+ */
+final class PoolStack {
+
+    private static final Logger log = LoggerFactory.getLogger(PoolStack.class);
+    /** The first sectors of a new thin metadata device that must be zero (4 KiB). */
+    private static final int THIN_META_ZEROED = 4096;
+
+    private final Services services;
+
+    PoolStack(Services services) {
+        this.services = services;
+    }
+
+    /**
+     * Builds the stack of a new pool and writes its first metadata.
+     *
+     * @param poolUuid the new pool
+     * @param layout   its initial layout
+     * @param devices  its devices, BDAs written
+     * @param undo     where each step's reversal is registered
+     * @return the running pool
+     * @throws EngineException naming the layer and the device that failed
+     */
+    StratPool create(UUID poolUuid, PoolSave layout, List<Blockdev> devices, Undo undo) throws EngineException {
+        DmNames names = new DmNames(poolUuid);
+        Backstore backstore = backstore(2, layout, devices);
+        StratPool pool = new StratPool(poolUuid, layout, backstore, new Mdv(services.mounts(), poolUuid),
+                new PoolMetadataStore(services.clock(), services.random(), null));
+        Map<String, DevNum> dm = pool.devices();
+        try {
+            for (PlannedDevice d : StackPlan.backstore(names, backstore.metadataVersion(), layout.backstore().dataTier().blockdev()
+                    .allocs().getFirst(), blockdevNumbers(devices))) {
+                services.stack().ensure(d, dm, undo);
+            }
+            if (backstore.metadataVersion() == 2) {
+                zero(dm.get(names.cache()), (int) (Backstore.CRYPT_META_SECTORS * 512), names.cache());
+            }
+            services.stack().ensure(StackPlan.flex(names.thinmeta(), pool.cap(), pool.thinMetaDev()), dm, undo);
+            zero(dm.get(names.thinmeta()), THIN_META_ZEROED, names.thinmeta());
+            services.stack().ensure(StackPlan.flex(names.thindata(), pool.cap(), pool.thinDataDev()), dm, undo);
+            services.stack().ensure(StackPlan.flex(names.mdv(), pool.cap(), pool.metaDev()), dm, undo);
+            Path mdvNode = Path.of(dm.get(names.mdv()).dmNode());
+            try {
+                services.tools().mkfsXfs(mdvNode, poolUuid);
+            } catch (IOException e) {
+                throw new EngineException("Cannot make the metadata volume's filesystem on " + names.mdv() + ": " + e.getMessage());
+            }
+            mountMdv(pool, undo);
+            pool.lowWater(StackPlan.lowWaterAtCreation(pool.thinDataSize(), pool.dataBlockSize()));
+            services.stack().ensure(thinpool(pool), dm, undo);
+        } catch (DmException e) {
+            throw new EngineException(e.getMessage());
+        }
+        save(pool, true);
+        refreshStatus(pool);
+        return pool;
+    }
+
+    /**
+     * Sets a pool up from its metadata: devices that already exist with the expected tables are
+     * adopted, missing ones created; thin metadata is checked (and repaired into the spare) when
+     * the thin pool is not running yet; every filesystem of the metadata volume gets its thin device.
+     *
+     * @param poolUuid   the pool
+     * @param version    its metadata version (its signature blocks')
+     * @param save       its newest metadata
+     * @param devices    its data devices
+     * @param lastUpdate the time of that metadata
+     * @param undo       where each step's reversal is registered
+     * @return the running pool
+     * @throws EngineException naming the layer and the device that failed
+     */
+    StratPool setup(UUID poolUuid, int version, PoolSave save, List<Blockdev> devices, Instant lastUpdate, Undo undo)
+            throws EngineException {
+        if (save.backstore().cacheTier().isPresent()) {
+            throw new EngineException("Pool " + save.name() + " has a cache tier; this build of stratisd-java cannot set up"
+                    + " cache tiers yet");
+        }
+        if (save.features().contains("Encryption")) {
+            throw new EngineException("Pool " + save.name() + " is encrypted; this build of stratisd-java cannot set up"
+                    + " encrypted pools yet");
+        }
+        DmNames names = new DmNames(poolUuid);
+        Backstore backstore = backstore(version, save, devices);
+        StratPool pool = new StratPool(poolUuid, save, backstore, new Mdv(services.mounts(), poolUuid),
+                new PoolMetadataStore(services.clock(), services.random(), lastUpdate));
+        boolean migrate = save.thinpoolDev().featureArgs().isEmpty();
+        if (migrate) {
+            pool.featureArgs(List.of("no_discard_passdown", "skip_block_zeroing", "error_if_no_space"));
+        }
+        Map<String, DevNum> dm = pool.devices();
+        try {
+            for (PlannedDevice d : StackPlan.backstore(names, backstore.metadataVersion(),
+                    save.backstore().dataTier().blockdev().allocs().getFirst(), blockdevNumbers(devices))) {
+                services.stack().ensure(d, dm, undo);
+            }
+            services.stack().ensure(StackPlan.flex(names.mdv(), pool.cap(), pool.metaDev()), dm, undo);
+            mountMdv(pool, undo);
+            List<FilesystemSave> records = readRecords(pool);
+            boolean poolRunning = services.dm().info(names.thinpool()).isPresent();
+            services.stack().ensure(StackPlan.flex(names.thinmeta(), pool.cap(), pool.thinMetaDev()), dm, undo);
+            if (!poolRunning) {
+                checkThinMetadata(pool, undo);
+            }
+            services.stack().ensure(StackPlan.flex(names.thindata(), pool.cap(), pool.thinDataDev()), dm, undo);
+            pool.lowWater(StackPlan.lowWaterAtSetup(pool.thinDataSize(), pool.dataBlockSize()));
+            services.stack().ensure(thinpool(pool), dm, undo);
+            if (migrate) {
+                pool.errorIfNoSpace(false);
+                services.stack().reload(thinpool(pool), dm);
+            }
+            long next = 0;
+            for (FilesystemSave record : records) {
+                PlannedDevice thin = StackPlan.thin(names, record.uuid(), record.size(), record.thinId());
+                services.stack().ensure(thin, dm, undo);
+                pool.filesystems().put(record.uuid(), new StratFilesystem(record, dm.get(thin.name())));
+                next = Math.max(next, record.thinId() + 1);
+            }
+            pool.nextThinId(next);
+        } catch (DmException e) {
+            throw new EngineException(e.getMessage());
+        }
+        if (!save.started().orElse(true) || migrate || save.thinpoolDev().fsLimit().isEmpty()) {
+            save(pool, true);
+        }
+        refreshStatus(pool);
+        for (StratFilesystem fs : pool.filesystems().values()) {
+            announce(pool, fs);
+        }
+        return pool;
+    }
+
+    /**
+     * Tears a running pool down: its thin devices (refused, with nothing removed, while any is
+     * open), the thin pool and flex devices, the metadata volume; then, if asked, the metadata
+     * records the pool as stopped; then the backstore's devices.
+     *
+     * @param pool          the pool
+     * @param recordStopped whether to write {@code started: false} (StopPool) or not (DestroyPool)
+     * @throws EngineException naming what could not be removed
+     */
+    void teardown(StratPool pool, boolean recordStopped) throws EngineException {
+        DmNames names = pool.names();
+        try {
+            for (StratFilesystem fs : pool.filesystems().values()) {
+                var info = services.dm().info(names.filesystem(fs.uuid()));
+                if (info.isPresent() && info.get().openCount() > 0) {
+                    throw new EngineException("Filesystem " + fs.name() + " of pool " + pool.name() + " is in use (device "
+                            + names.filesystem(fs.uuid()) + " is open, e.g. mounted); the pool was not stopped");
+                }
+            }
+            for (StratFilesystem fs : pool.filesystems().values()) {
+                services.stack().remove(names.filesystem(fs.uuid()));
+            }
+            for (String name : List.of(names.thinpool(), names.thindata(), names.thinmeta(), names.thinmetaspare())) {
+                services.stack().remove(name);
+            }
+            pool.mdv().unmount();
+            services.stack().remove(names.mdv());
+            if (recordStopped) {
+                save(pool, false);
+            }
+            for (String name : List.of(names.crypt(), names.cache(), names.cachesub(), names.metasub(), names.originsub())) {
+                services.stack().remove(name);
+            }
+        } catch (DmException | IOException e) {
+            throw new EngineException("Pool " + pool.name() + " was not torn down completely: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Removes whatever device-mapper devices of a pool exist, in upstream's teardown order: the
+     * cleanup of a partly set-up pool.
+     *
+     * @param poolUuid the pool
+     * @return the names of the devices that could not be removed
+     */
+    List<String> removeLeftovers(UUID poolUuid) {
+        DmNames names = new DmNames(poolUuid);
+        List<String> order = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        try {
+            services.dm().list().stream().map(d -> d.name())
+                    .filter(n -> DmNames.parseFilesystem(n).map(ids -> ids[0].equals(poolUuid)).orElse(false))
+                    .forEach(order::add);
+        } catch (DmException e) {
+            failed.add("(device list: " + e.getMessage() + ")");
+        }
+        order.addAll(names.teardownOrder());
+        for (String name : order) {
+            try {
+                if (name.equals(names.mdv())) {
+                    new Mdv(services.mounts(), poolUuid).unmount();
+                }
+                services.stack().remove(name);
+            } catch (DmException | IOException e) {
+                failed.add(name + " (" + e.getMessage() + ")");
+            }
+        }
+        return failed;
+    }
+
+    /**
+     * Writes the pool's metadata.
+     *
+     * @param pool    the pool
+     * @param started whether it records the pool as running
+     * @throws EngineException if no device took it
+     */
+    void save(StratPool pool, boolean started) throws EngineException {
+        PoolSave record = pool.record(started);
+        try {
+            pool.store().save(pool.dataDevnodes(), PoolSaveCodec.write(record));
+        } catch (MetadataException e) {
+            throw new EngineException("Cannot write the metadata of pool " + pool.name() + ": " + e.getMessage());
+        }
+        pool.written(record);
+    }
+
+    /**
+     * Reads the thin pool's status and every filesystem's use.
+     *
+     * @param pool the pool
+     */
+    void refreshStatus(StratPool pool) {
+        try {
+            pool.status(Optional.of(ThinPoolStatus.parse(services.dm().status(pool.names().thinpool()).getFirst().params())));
+        } catch (DmException | RuntimeException e) {
+            log.warn("Cannot read the status of the thin pool of pool {}: {}", pool.name(), e.getMessage());
+            pool.status(Optional.empty());
+        }
+        for (StratFilesystem fs : pool.filesystems().values()) {
+            try {
+                fs.used(ThinStatus.parse(services.dm().status(pool.names().filesystem(fs.uuid())).getFirst().params()).mappedSectors());
+            } catch (DmException | RuntimeException e) {
+                log.debug("Cannot read the status of filesystem {}: {}", fs.name(), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Sends the synthetic udev event that makes udev link {@code /dev/stratis/<pool>/<fs>}.
+     *
+     * @param pool the pool
+     * @param fs   the filesystem
+     */
+    void announce(StratPool pool, StratFilesystem fs) {
+        try {
+            services.uevents().filesystemChange(fs.devNum(), fs.uuid(), pool.name(), fs.name());
+        } catch (IOException e) {
+            log.warn("Cannot send the udev change event of filesystem {} of pool {}: {}", fs.name(), pool.name(), e.getMessage());
+        }
+    }
+
+    /**
+     * The thin pool's device as the pool's state now has it (data size, low-water mark, features).
+     *
+     * @param pool the pool
+     * @return the planned device
+     */
+    static PlannedDevice thinpool(StratPool pool) {
+        return StackPlan.thinpool(pool.names(), pool.thinDataSize(), pool.dataBlockSize(), pool.lowWater(), pool.featureArgs());
+    }
+
+    private void mountMdv(StratPool pool, Undo undo) throws EngineException {
+        Path node = Path.of(pool.devices().get(pool.names().mdv()).dmNode());
+        try {
+            pool.mdv().mount(node);
+        } catch (IOException e) {
+            throw new EngineException("Cannot mount the metadata volume " + pool.names().mdv() + " of pool " + pool.name() + ": "
+                    + e.getMessage());
+        }
+        undo.push("unmount " + pool.mdv().mountPoint(), () -> pool.mdv().unmount());
+    }
+
+    private static List<FilesystemSave> readRecords(StratPool pool) throws EngineException {
+        List<FilesystemSave> records;
+        try {
+            records = pool.mdv().filesystems();
+        } catch (IOException e) {
+            throw new EngineException("Cannot read the filesystem records of pool " + pool.name() + ": " + e.getMessage());
+        }
+        Set<String> names = new HashSet<>();
+        Set<UUID> uuids = new HashSet<>();
+        for (FilesystemSave r : records) {
+            if (!names.add(r.name())) {
+                throw new EngineException("Two filesystems with the same name, " + r.name() + ", found in filesystem metadata");
+            }
+            if (!uuids.add(r.uuid())) {
+                throw new EngineException("Two filesystems with the same UUID, " + r.uuid() + ", found in filesystem metadata");
+            }
+        }
+        return records;
+    }
+
+    /**
+     * {@code thin_check} on the thin metadata; on failure {@code thin_repair} into a device over
+     * the spare segments, which then replaces the metadata device (its segment lists swapped with
+     * the spare's, recorded at the next metadata write).
+     */
+    private void checkThinMetadata(StratPool pool, Undo undo) throws EngineException, DmException {
+        DmNames names = pool.names();
+        Path meta = Path.of(pool.devices().get(names.thinmeta()).dmNode());
+        try {
+            services.tools().thinCheck(meta);
+            return;
+        } catch (IOException e) {
+            log.warn("Thin metadata of pool {} does not check ({}); repairing it into the spare", pool.name(), e.getMessage());
+        }
+        services.stack().ensure(StackPlan.flex(names.thinmetaspare(), pool.cap(), pool.thinMetaDevSpare()), pool.devices(), undo);
+        try {
+            services.tools().thinRepair(meta, Path.of(pool.devices().get(names.thinmetaspare()).dmNode()));
+        } catch (IOException e) {
+            throw new EngineException("Thin metadata of pool " + pool.name() + " cannot be repaired: " + e.getMessage());
+        }
+        services.dm().remove(names.thinmeta());
+        services.dm().rename(names.thinmetaspare(), names.thinmeta());
+        pool.devices().put(names.thinmeta(), pool.devices().remove(names.thinmetaspare()));
+        List<PoolSave.Range> repaired = List.copyOf(pool.thinMetaDevSpare());
+        pool.thinMetaDevSpare().clear();
+        pool.thinMetaDevSpare().addAll(pool.thinMetaDev());
+        pool.thinMetaDev().clear();
+        pool.thinMetaDev().addAll(repaired);
+    }
+
+    private static Backstore backstore(int version, PoolSave save, List<Blockdev> devices) {
+        return new Backstore(version, new DataTier(devices, save.backstore().dataTier().blockdev().allocs().getFirst(),
+                save.backstore().dataTier().integritySpec()), save.backstore().cap().allocs(),
+                save.backstore().cap().cryptMetaAllocs(), save.backstore().cacheTier());
+    }
+
+    private static Map<UUID, DevNum> blockdevNumbers(List<Blockdev> devices) {
+        Map<UUID, DevNum> numbers = new HashMap<>();
+        devices.forEach(d -> numbers.put(d.uuid(), d.devNum()));
+        return numbers;
+    }
+
+    private static void zero(DevNum device, int bytes, String name) throws EngineException {
+        try (FileChannel out = FileChannel.open(Path.of(device.dmNode()), StandardOpenOption.WRITE)) {
+            ByteBuffer zeros = ByteBuffer.allocate(Math.min(bytes, 1 << 20));
+            long at = 0;
+            while (at < bytes) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - at));
+                at += out.write(zeros, at);
+            }
+            out.force(true);
+        } catch (IOException e) {
+            throw new EngineException("Cannot zero the first " + bytes + " bytes of " + name + ": " + e.getMessage());
+        }
+    }
+
+}

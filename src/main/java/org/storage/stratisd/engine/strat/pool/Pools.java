@@ -1,0 +1,587 @@
+package org.storage.stratisd.engine.strat.pool;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.storage.stratisd.engine.Actions.Change;
+import org.storage.stratisd.engine.Actions.DestroyFilesystemsAction;
+import org.storage.stratisd.engine.Actions.PoolCheckAction;
+import org.storage.stratisd.engine.Actions.RenameAction;
+import org.storage.stratisd.engine.EngineException;
+import org.storage.stratisd.engine.FilesystemSpec;
+import org.storage.stratisd.engine.NameValidation;
+import org.storage.stratisd.engine.strat.Undo;
+import org.storage.stratisd.engine.strat.backstore.Blockdev;
+import org.storage.stratisd.engine.strat.backstore.PoolInitializer;
+import org.storage.stratisd.engine.strat.dm.DmNames;
+import org.storage.stratisd.engine.strat.serde.PoolSave;
+import org.storage.stratisd.engine.strat.serde.PoolSaveCodec;
+import org.storage.stratisd.engine.strat.thinpool.FilesystemSave;
+import org.storage.stratisd.engine.view.FilesystemView;
+import org.storage.stratisd.engine.view.PoolView;
+import org.storage.stratisd.json.Json;
+
+/**
+ * The real engine's running pools and every operation on them, on real devices: creation on new
+ * devices, set-up from metadata, stopping and destroying, filesystems, settings, and the checks
+ * of the device-mapper event task. Failures undo what the operation did and name the layer and
+ * the device.
+ *
+ * <p>Locking is the engine caller's (see {@code Engine}): the table changes under write-all, one
+ * pool under its write lock. {@link #poolsWithEvents} is the exception: the event task calls it
+ * without a lock, and it reads only the table's UUIDs and its own bookkeeping.
+ */
+public final class Pools {
+
+    private static final Logger log = LoggerFactory.getLogger(Pools.class);
+
+    private final Services services;
+    private final PoolInitializer initializer;
+    private final PoolStack stack;
+    private final PoolFilesystems filesystems;
+    private final PoolChecks checks;
+    private final PoolTable table = new PoolTable();
+    /**
+     * The event counters of each running pool's devices as the event task last saw them. Written
+     * and read only by the event task (through {@link #poolsWithEvents}); concurrent so that stopping
+     * a pool can drop its entry.
+     */
+    private final Map<UUID, Map<String, Long>> seenEvents = new ConcurrentHashMap<>();
+
+    /**
+     * Creates the pool operations.
+     *
+     * @param services    device-mapper, mounts, tools, events
+     * @param initializer checks and initialises new devices
+     */
+    public Pools(Services services, PoolInitializer initializer) {
+        this.services = services;
+        this.initializer = initializer;
+        this.stack = new PoolStack(services);
+        this.filesystems = new PoolFilesystems(services, stack);
+        this.checks = new PoolChecks(services, stack);
+    }
+
+    // ---- the table
+
+    /**
+     * A running pool's snapshot.
+     *
+     * @param uuid the pool
+     * @return its view, or empty if it does not run
+     */
+    public Optional<PoolView> view(UUID uuid) {
+        return table.get(uuid).map(StratPool::view);
+    }
+
+    /** @return every running pool's snapshot, in a stable order */
+    public List<PoolView> views() {
+        return table.all().stream().map(StratPool::view).toList();
+    }
+
+    /**
+     * The UUID of a running pool of that name.
+     *
+     * @param name the name
+     * @return its UUID, if one runs
+     */
+    public Optional<UUID> byName(String name) {
+        return table.byName(name).map(StratPool::uuid);
+    }
+
+    /**
+     * Whether a pool runs.
+     *
+     * @param uuid the pool
+     * @return true if it does
+     */
+    public boolean running(UUID uuid) {
+        return table.get(uuid).isPresent();
+    }
+
+    // ---- creating, setting up, stopping, destroying
+
+    /**
+     * Creates a version 2 pool on new devices: their BDAs, then the stack, then its first
+     * metadata. A failure removes what was created and wipes the signature blocks again.
+     *
+     * @param name      the pool's name (validated)
+     * @param devices   the devices, checked by the initializer
+     * @param integrity the integrity settings
+     * @return the new pool's snapshot
+     * @throws EngineException naming the device or layer that failed
+     */
+    public PoolView create(String name, List<Path> devices, PoolSave.IntegritySpec integrity) throws EngineException {
+        PoolInitializer.Initialised init = initializer.initialise(name, devices, integrity);
+        Undo undo = new Undo();
+        undo.push("wipe the signature blocks of " + devices, () -> {
+            String result = PoolInitializer.wipe(init.devices().stream().map(Blockdev::devnode).toList());
+            if (result.contains("could not wipe")) {
+                throw new IOException(result);
+            }
+        });
+        StratPool pool;
+        try {
+            pool = stack.create(init.poolUuid(), init.layout(), init.devices(), undo);
+        } catch (EngineException | RuntimeException e) {
+            throw new EngineException("Cannot create pool " + name + ": " + e.getMessage() + undo.rollBack());
+        }
+        undo.commit();
+        table.put(pool);
+        log.info("Created pool {} ({}) on {}", name, init.poolUuid(), devices);
+        return pool.view();
+    }
+
+    /**
+     * Sets a pool up from its metadata (start-up, {@code StartPool}, a device appearing).
+     *
+     * @param poolUuid   the pool
+     * @param version    its metadata version
+     * @param save       its newest metadata
+     * @param devices    its data devices, in metadata order
+     * @param lastUpdate when that metadata was written
+     * @return the running pool's snapshot
+     * @throws EngineException naming the layer and the device that failed; what it set up is removed again
+     */
+    public PoolView setup(UUID poolUuid, int version, PoolSave save, List<Blockdev> devices, Instant lastUpdate)
+            throws EngineException {
+        Optional<StratPool> sameName = table.byName(save.name());
+        if (sameName.isPresent()) {
+            throw new EngineException("There is a pool name conflict. The devices currently being processed have been identified"
+                    + " as belonging to the pool with UUID " + poolUuid + " and name " + save.name()
+                    + ", but a pool with the same name and UUID " + sameName.get().uuid() + " is already active");
+        }
+        Undo undo = new Undo();
+        StratPool pool;
+        try {
+            pool = stack.setup(poolUuid, version, save, devices, lastUpdate, undo);
+        } catch (EngineException | RuntimeException e) {
+            throw new EngineException("An attempt to set up pool with UUID " + poolUuid + " from the assembled devices failed: "
+                    + e.getMessage() + undo.rollBack());
+        }
+        undo.commit();
+        table.put(pool);
+        log.info("Pool with name \"{}\" and UUID \"{}\" set up", save.name(), poolUuid);
+        return pool.view();
+    }
+
+    /**
+     * Stops a running pool: its devices torn down, its metadata recording {@code started: false}.
+     *
+     * @param uuid the pool
+     * @return whether the stop recorded the pool as stopped
+     * @throws EngineException if a filesystem is in use (the pool keeps running) or a device cannot be removed
+     */
+    public boolean stop(UUID uuid) throws EngineException {
+        StratPool pool = table.get(uuid).orElseThrow(() -> new EngineException("No pool associated with uuid " + uuid));
+        stack.teardown(pool, true);
+        table.remove(uuid);
+        seenEvents.remove(uuid);
+        log.info("Stopped pool {} ({})", pool.name(), uuid);
+        return true;
+    }
+
+    /**
+     * Destroys a running pool that has no filesystems: its devices torn down and its signature blocks wiped.
+     *
+     * @param uuid the pool
+     * @return true if a pool was destroyed, false if none ran
+     * @throws EngineException when filesystems remain or a device cannot be removed or wiped
+     */
+    public boolean destroy(UUID uuid) throws EngineException {
+        Optional<StratPool> found = table.get(uuid);
+        if (found.isEmpty()) {
+            return false;
+        }
+        StratPool pool = found.get();
+        if (!pool.filesystems().isEmpty()) {
+            throw new EngineException("filesystems remaining on pool");
+        }
+        stack.teardown(pool, false);
+        table.remove(uuid);
+        seenEvents.remove(uuid);
+        String wiped = PoolInitializer.wipe(pool.dataDevnodes());
+        if (wiped.contains("could not wipe")) {
+            throw new EngineException("Pool " + pool.name() + " was torn down but its devices were not all wiped" + wiped);
+        }
+        log.info("Destroyed pool {} ({})", pool.name(), uuid);
+        return true;
+    }
+
+    /**
+     * Removes whatever device-mapper devices of a pool that does not run are left (a partly set-up pool).
+     *
+     * @param uuid the pool
+     * @return the devices that could not be removed
+     */
+    public List<String> removeLeftovers(UUID uuid) {
+        return stack.removeLeftovers(uuid);
+    }
+
+    // ---- pool settings
+
+    /**
+     * Renames a pool: its metadata rewritten, its filesystems' links renamed.
+     *
+     * @param uuid    the pool
+     * @param newName the new name (validated)
+     * @return renamed, identity, or no source
+     * @throws EngineException if the name is taken or the metadata cannot be written
+     */
+    public RenameAction rename(UUID uuid, String newName) throws EngineException {
+        Optional<StratPool> found = table.get(uuid);
+        if (found.isEmpty()) {
+            return new RenameAction.NoSource();
+        }
+        StratPool pool = found.get();
+        if (pool.name().equals(newName)) {
+            return new RenameAction.Identity();
+        }
+        if (table.byName(newName).isPresent()) {
+            throw new EngineException("A pool with name " + newName + " already exists");
+        }
+        String old = pool.name();
+        pool.rename(newName);
+        try {
+            stack.save(pool, true);
+        } catch (EngineException e) {
+            pool.rename(old);
+            throw e;
+        }
+        pool.filesystems().values().forEach(fs -> stack.announce(pool, fs));
+        return new RenameAction.Renamed();
+    }
+
+    /**
+     * Raises the filesystem limit, growing the thin metadata first.
+     *
+     * @param uuid  the pool
+     * @param limit the new limit
+     * @throws EngineException if it is not greater, exceeds the metadata volume, or the metadata cannot grow
+     */
+    public void setFsLimit(UUID uuid, long limit) throws EngineException {
+        StratPool pool = pool(uuid);
+        if (pool.fsLimit() >= limit) {
+            throw new EngineException("New filesystem limit must be greater than the current limit");
+        }
+        long max;
+        try {
+            max = pool.mdv().capacity();
+        } catch (IOException e) {
+            throw new EngineException("Cannot examine the metadata volume of pool " + pool.name() + ": " + e.getMessage());
+        }
+        if (limit > max) {
+            throw new EngineException("Currently Stratis can only handle a filesystem limit of up to " + max);
+        }
+        checks.extendMeta(pool, OptionalLong.of(limit), false);
+        pool.fsLimit(limit);
+        stack.save(pool, true);
+    }
+
+    /**
+     * Allows or forbids overprovisioning; forbidding it needs the filesystems to fit already.
+     *
+     * @param uuid    the pool
+     * @param allowed the new setting
+     * @throws EngineException if forbidding it is refused or the metadata cannot be written
+     */
+    public void setOverprovisioning(UUID uuid, boolean allowed) throws EngineException {
+        StratPool pool = pool(uuid);
+        if (pool.overprovisioning() == allowed) {
+            return;
+        }
+        if (!allowed) {
+            long limit = PoolChecks.roomForData(pool.backstore().usableSize(), PoolSave.sum(pool.thinMetaDev()));
+            long sum = pool.filesystemsSize();
+            if (sum > limit) {
+                throw new EngineException("Cannot disable overprovisioning on a pool that is already overprovisioned; the sum of the"
+                        + " logical sizes of all filesystems and snapshots (" + sum + " sectors) must be less than the data space"
+                        + " available to the thin pool (" + limit + " sectors) to disable overprovisioning");
+            }
+        } else {
+            pool.outOfMetaSpace(false);
+        }
+        pool.overprovisioning(allowed);
+        stack.save(pool, true);
+    }
+
+    /**
+     * Sets or clears a block device's label; the metadata is rewritten only if it changed.
+     *
+     * @param uuid     the pool
+     * @param device   the device
+     * @param userInfo the label
+     * @return changed, identity, or no source
+     * @throws EngineException if the label is invalid or the metadata cannot be written
+     */
+    public RenameAction setUserInfo(UUID uuid, UUID device, Optional<String> userInfo) throws EngineException {
+        StratPool pool = pool(uuid);
+        if (userInfo.isPresent()) {
+            NameValidation.checkName(userInfo.get());
+        }
+        Optional<Blockdev> dev = pool.backstore().dataTier().device(device);
+        if (dev.isEmpty()) {
+            return new RenameAction.NoSource();
+        }
+        if (dev.get().userInfo().equals(userInfo)) {
+            return new RenameAction.Identity();
+        }
+        Optional<String> old = dev.get().userInfo();
+        dev.get().setUserInfo(userInfo);
+        try {
+            stack.save(pool, true);
+        } catch (EngineException e) {
+            dev.get().setUserInfo(old);
+            throw e;
+        }
+        return new RenameAction.Renamed();
+    }
+
+    /**
+     * Adds data devices: each checked and initialised with the pool's metadata version, appended
+     * to the data tier; the pool leaves out-of-space mode, and the next check grows into them.
+     *
+     * @param uuid    the pool
+     * @param devices the devices; those already in the pool are skipped
+     * @return the devices added
+     * @throws EngineException naming a device that cannot be used; nothing is added then
+     */
+    public List<Blockdev> addDataDevices(UUID uuid, List<Path> devices) throws EngineException {
+        StratPool pool = pool(uuid);
+        Set<Path> present = new java.util.HashSet<>();
+        for (Blockdev d : pool.backstore().dataTier().devices()) {
+            present.add(real(d.devnode()));
+        }
+        List<Path> fresh = devices.stream().filter(d -> !present.contains(real(d))).distinct().toList();
+        if (fresh.isEmpty()) {
+            return List.of();
+        }
+        List<Blockdev> added = initializer.addTo(uuid, pool.backstore().metadataVersion(), fresh,
+                pool.backstore().dataTier().integritySpec());
+        pool.backstore().dataTier().add(added);
+        try {
+            stack.save(pool, true);
+        } catch (EngineException e) {
+            throw new EngineException(e.getMessage() + "; the new devices " + fresh + " were initialised but are not recorded"
+                    + PoolInitializer.wipe(fresh));
+        }
+        pool.outOfMetaSpace(false);
+        if (checks.setErrorMode(pool, false)) {
+            stack.save(pool, true);
+        }
+        return added;
+    }
+
+    /**
+     * Lets the pool use a device's larger size: both signature-block copies rewritten with the new
+     * size, and in V2 the integrity reservation topped up.
+     *
+     * @param uuid   the pool
+     * @param device the device
+     * @return whether it grew
+     * @throws EngineException if the device is not in the pool or cannot be rewritten
+     */
+    public boolean growPhysicalDevice(UUID uuid, UUID device) throws EngineException {
+        StratPool pool = pool(uuid);
+        Blockdev dev = pool.backstore().dataTier().device(device)
+                .orElseThrow(() -> new EngineException("Pool with UUID " + uuid + " has no block device with UUID " + device));
+        if (!initializer.grow(uuid, dev, pool.backstore().metadataVersion(), pool.backstore().dataTier().integritySpec())) {
+            return false;
+        }
+        checks.setErrorMode(pool, false);
+        stack.save(pool, true);
+        return true;
+    }
+
+    private static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+
+    // ---- filesystems
+
+    /**
+     * Creates filesystems.
+     *
+     * @param uuid  the pool
+     * @param specs the requests
+     * @return the created filesystems
+     * @throws EngineException on a bad request or a failed step
+     */
+    public List<FilesystemView> createFilesystems(UUID uuid, List<FilesystemSpec> specs) throws EngineException {
+        StratPool pool = pool(uuid);
+        return filesystems.create(pool, specs).stream().map(fs -> fs.view(pool.name())).toList();
+    }
+
+    /**
+     * Destroys filesystems.
+     *
+     * @param uuid    the pool
+     * @param targets the filesystems
+     * @return what was destroyed
+     * @throws EngineException on a blocking revert or a failed removal
+     */
+    public DestroyFilesystemsAction destroyFilesystems(UUID uuid, Set<UUID> targets) throws EngineException {
+        return filesystems.destroy(pool(uuid), targets);
+    }
+
+    /**
+     * Snapshots a filesystem.
+     *
+     * @param uuid   the pool
+     * @param origin the origin
+     * @param name   the snapshot's name
+     * @return the snapshot, or empty for an existing one of the same name and size
+     * @throws EngineException on a bad request or a failed step
+     */
+    public Optional<FilesystemView> snapshot(UUID uuid, UUID origin, String name) throws EngineException {
+        StratPool pool = pool(uuid);
+        return filesystems.snapshot(pool, origin, name).map(fs -> fs.view(pool.name()));
+    }
+
+    /**
+     * Renames a filesystem.
+     *
+     * @param uuid       the pool
+     * @param filesystem the filesystem
+     * @param newName    the new name
+     * @return renamed, identity, or no source
+     * @throws EngineException on a bad or taken name
+     */
+    public RenameAction renameFilesystem(UUID uuid, UUID filesystem, String newName) throws EngineException {
+        return filesystems.rename(pool(uuid), filesystem, newName);
+    }
+
+    /**
+     * Sets or clears a filesystem's size limit.
+     *
+     * @param uuid       the pool
+     * @param filesystem the filesystem
+     * @param limitBytes the limit
+     * @return whether it changed
+     * @throws EngineException on an unknown filesystem or a bad limit
+     */
+    public Change setSizeLimit(UUID uuid, UUID filesystem, Optional<BigInteger> limitBytes) throws EngineException {
+        return filesystems.setSizeLimit(pool(uuid), filesystem, limitBytes);
+    }
+
+    /**
+     * Schedules or cancels a revert.
+     *
+     * @param uuid       the pool
+     * @param filesystem the snapshot
+     * @param scheduled  the new setting
+     * @return whether it changed
+     * @throws EngineException on an unknown filesystem or a conflicting schedule
+     */
+    public Change setMergeScheduled(UUID uuid, UUID filesystem, boolean scheduled) throws EngineException {
+        return filesystems.setMergeScheduled(pool(uuid), filesystem, scheduled);
+    }
+
+    // ---- metadata
+
+    /**
+     * The pool metadata as JSON: what would be written now, or what was written last.
+     *
+     * @param uuid    the pool
+     * @param current now or last written
+     * @return the document
+     * @throws EngineException if the pool does not run
+     */
+    public String metadata(UUID uuid, boolean current) throws EngineException {
+        StratPool pool = pool(uuid);
+        return new String(PoolSaveCodec.write(current ? pool.record(true) : pool.lastWritten()), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The filesystem records as JSON, by filesystem UUID.
+     *
+     * @param uuid       the pool
+     * @param filesystem one filesystem's name, or all
+     * @return the document
+     * @throws EngineException if the pool does not run
+     */
+    public String filesystemMetadata(UUID uuid, Optional<String> filesystem) throws EngineException {
+        Map<String, FilesystemSave> out = new java.util.LinkedHashMap<>();
+        for (StratFilesystem fs : pool(uuid).filesystems().values()) {
+            if (filesystem.isEmpty() || filesystem.get().equals(fs.name())) {
+                out.put(fs.uuid().toString(), fs.record());
+            }
+        }
+        return Json.write(out);
+    }
+
+    // ---- the device-mapper event task
+
+    /**
+     * The running pools whose event-raising devices (thin metadata, thin data, metadata volume,
+     * thin pool, filesystems) changed their event counters since the last call, or appeared or
+     * disappeared. Called by the event task alone, without the engine lock.
+     *
+     * @param counters every device-mapper device's event counter, by name
+     * @return the pools to check
+     */
+    public Set<UUID> poolsWithEvents(Map<String, Long> counters) {
+        Set<UUID> changed = new java.util.LinkedHashSet<>();
+        for (UUID uuid : table.uuids()) {
+            DmNames names = new DmNames(uuid);
+            Set<String> fixed = Set.of(names.thinmeta(), names.thindata(), names.mdv(), names.thinpool());
+            String fsPrefix = names.filesystem(new UUID(0, 0)).replace(DmNames.simple(new UUID(0, 0)), "");
+            Map<String, Long> mine = new HashMap<>();
+            counters.forEach((name, nr) -> {
+                if (fixed.contains(name) || name.startsWith(fsPrefix)) {
+                    mine.put(name, nr);
+                }
+            });
+            if (!mine.equals(seenEvents.put(uuid, mine))) {
+                changed.add(uuid);
+            }
+        }
+        seenEvents.keySet().retainAll(table.uuids());
+        return changed;
+    }
+
+    /**
+     * Checks a running pool (growth, out-of-space mode, filesystem growth).
+     *
+     * @param uuid the pool
+     * @return its snapshot afterwards and whether it changed, or empty if it does not run
+     */
+    public Optional<PoolCheckAction> check(UUID uuid) {
+        Optional<StratPool> pool = table.get(uuid);
+        if (pool.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean changed = false;
+        try {
+            changed = checks.check(pool.get()) == PoolChecks.Outcome.CHANGED;
+        } catch (EngineException e) {
+            log.warn("Check of pool {} failed: {}", pool.get().name(), e.getMessage());
+        }
+        return Optional.of(new PoolCheckAction(pool.get().view(), changed));
+    }
+
+    /** @return the UUIDs of the running pools */
+    public List<UUID> uuids() {
+        return table.uuids();
+    }
+
+    private StratPool pool(UUID uuid) throws EngineException {
+        return table.get(uuid).orElseThrow(() -> new EngineException("No pool associated with uuid " + uuid));
+    }
+
+}

@@ -1,0 +1,95 @@
+package org.storage.stratisd.vm;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.storage.stratisd.testsupport.BusClient;
+import org.storage.stratisd.testsupport.DaemonProcess;
+import org.storage.stratisd.testsupport.StratisCalls;
+
+/**
+ * The packaged daemon with the real engine on the guest's system bus, and a client of it. Its log
+ * is kept in the share ({@code logs/<name>-<n>.log}) when it stops, so a failed run can be read
+ * on the host.
+ */
+final class RealDaemon implements AutoCloseable {
+
+    static final String SYSTEM_BUS = "unix:path=/run/dbus/system_bus_socket";
+    private static final Duration START = Duration.ofMinutes(3);
+
+    private final String name;
+    private final DaemonProcess process;
+    private final BusClient client;
+    private final StratisCalls calls;
+
+    private RealDaemon(String name, DaemonProcess process, BusClient client) {
+        this.name = name;
+        this.process = process;
+        this.client = client;
+        this.calls = new StratisCalls(client);
+    }
+
+    /**
+     * Starts the daemon and waits until it owns its name.
+     *
+     * @param name a name for its log
+     * @param args more daemon arguments
+     * @return the running daemon
+     */
+    static RealDaemon start(String name, String... args) throws Exception {
+        DaemonProcess process = DaemonProcess.startReal(SYSTEM_BUS, args);
+        BusClient client = new BusClient(SYSTEM_BUS);
+        try {
+            process.awaitNameOwned(client, START);
+        } catch (Exception | Error e) {
+            keep(name, process);
+            client.close();
+            process.close();
+            throw e;
+        }
+        return new RealDaemon(name, process, client);
+    }
+
+    BusClient client() {
+        return client;
+    }
+
+    StratisCalls calls() {
+        return calls;
+    }
+
+    DaemonProcess process() {
+        return process;
+    }
+
+    /** Stops the daemon with SIGINT and waits for it; returns its exit status. */
+    int stop() throws Exception {
+        process.signal("INT");
+        int status = process.awaitExit(Duration.ofMinutes(2));
+        keep(name, process);
+        return status;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process.isAlive()) {
+            stop();
+        }
+        client.close();
+        process.close();
+    }
+
+    private static void keep(String name, DaemonProcess process) {
+        try {
+            Path dir = Path.of(System.getProperty("vm.share", "/share"), "logs");
+            Files.createDirectories(dir);
+            int n = 1;
+            while (Files.exists(dir.resolve(name + "-" + n + ".log"))) {
+                n++;
+            }
+            Files.writeString(dir.resolve(name + "-" + n + ".log"), process.log());
+        } catch (Exception e) {
+            System.err.println("could not keep the daemon log: " + e);
+        }
+    }
+}
