@@ -45,6 +45,24 @@ final class Dmsetup {
         return out.lines().map(l -> l.split("\\s+")[0]).filter(n -> !n.isBlank()).sorted().toList();
     }
 
+    /**
+     * Removes the devices whose names contain a text, top of the stack first (filesystems, thin
+     * pool, flex devices, cap, origin), as an administrator cleaning up after a daemon would.
+     *
+     * @param containing e.g. a pool UUID in simple form, or {@code stratis-1-} for every pool
+     */
+    static void removeStack(String containing) {
+        List<String> order = List.of("-thin-fs-", "-thinpool-", "-flex-", "-crypt", "-physical-cache", "-physical-cachesub",
+                "-physical-metasub", "-physical-originsub");
+        for (String part : order) {
+            for (String name : names()) {
+                if (name.contains(containing) && name.contains(part)) {
+                    Guest.run("dmsetup", "remove", "--retry", name);
+                }
+            }
+        }
+    }
+
     private static Map<String, String> columns(String fields) {
         Map<String, String> out = new TreeMap<>();
         String text = Guest.run("dmsetup", "info", "-c", "--noheadings", "--separator", ";", "-o", "name," + fields);

@@ -64,11 +64,7 @@ class PoolLifecycleInVm {
             daemon.close();
         }
         Guest.run("sh", "-c", "umount /mnt/lifecycle-* 2>/dev/null; true");
-        for (String name : Dmsetup.names()) {
-            if (name.startsWith("stratis-1-")) {
-                Guest.run("dmsetup", "remove", "--retry", name);
-            }
-        }
+        Dmsetup.removeStack("stratis-1-");
         loops.close();
     }
 
