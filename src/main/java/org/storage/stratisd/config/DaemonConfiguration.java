@@ -116,6 +116,6 @@ class DaemonConfiguration {
     DmEventMonitor dmEventMonitor(EngineConfiguration.EngineRuntime runtime, EngineLock engineLock, DbusChannel channel,
                                   DbusApi api, TaskSupervisor supervisor, StratisdProperties properties, DaemonMetrics metrics) {
         return new DmEventMonitor(runtime.dm(), runtime.engine(), engineLock, channel, api::publishAfterCheck, supervisor,
-                properties.udevPollTimeout(), metrics);
+                properties.udevPollTimeout(), properties.real().checkInterval(), metrics);
     }
 }

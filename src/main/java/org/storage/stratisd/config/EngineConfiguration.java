@@ -76,15 +76,16 @@ class EngineConfiguration {
         }
         PrivateNamespace mounts = null;
         try {
-            REQUIRED.forEach(Executables::find);
+            Executables executables = new Executables(properties.real().executablePath());
+            REQUIRED.forEach(executables::find);
             Path sys = Path.of("/sys");
             Path proc = Path.of("/proc");
-            DeviceProber prober = new DeviceProber(new BlkidSignatures(Executables.find(properties.real().blkid()).toString()), sys,
+            DeviceProber prober = new DeviceProber(new BlkidSignatures(executables.find(properties.real().blkid()).toString()), sys,
                     proc);
-            ThinMetadataSizeTool thinMeta = new ThinMetadataSizeTool(Executables.find(properties.real().thinMetadataSize()).toString());
+            ThinMetadataSizeTool thinMeta = new ThinMetadataSizeTool(executables.find(properties.real().thinMetadataSize()).toString());
             PoolInitializer initializer = new PoolInitializer(prober, thinMeta, Clock.systemUTC(), UUID::randomUUID, new SecureRandom());
             mounts = PrivateNamespace.create();
-            Services services = new Services(dm, new StackExecutor(dm), mounts, new Tools(Executables::find), thinMeta,
+            Services services = new Services(dm, new StackExecutor(dm), mounts, new Tools(executables::find), thinMeta,
                     new Uevents(sys), Clock.systemUTC(), new SecureRandom());
             StratEngine engine = new StratEngine(new DeviceInventory(prober, new DeviceScanner(sys, Path.of("/dev"))),
                     new Pools(services, initializer));

@@ -1,6 +1,8 @@
 package org.storage.stratisd.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -102,7 +104,19 @@ public record StratisdProperties(
      *
      * @param blkid            the blkid executable (util-linux), for foreign signatures on new devices
      * @param thinMetadataSize the thin_metadata_size executable (thin-provisioning-tools), for new pools
+     * @param executablePath   where programs given by name are looked for (upstream's directories by default)
+     * @param checkInterval    how often the device-mapper event task checks every pool besides on events (upstream: 10 s)
      */
-    public record Real(@DefaultValue("blkid") String blkid, @DefaultValue("thin_metadata_size") String thinMetadataSize) {
+    public record Real(@DefaultValue("blkid") String blkid, @DefaultValue("thin_metadata_size") String thinMetadataSize,
+                       @DefaultValue("/usr/sbin,/sbin,/usr/bin,/bin") List<Path> executablePath,
+                       @DefaultValue("10s") Duration checkInterval) {
+
+        /** Rejects settings the real engine cannot run with. */
+        public Real {
+            if (executablePath.isEmpty()) {
+                throw new IllegalArgumentException("stratisd.real.executable-path must name at least one directory");
+            }
+            requirePositive("stratisd.real.check-interval", checkInterval);
+        }
     }
 }

@@ -27,7 +27,7 @@ import org.storage.stratisd.tree.TreeUpdate;
 /**
  * The device-mapper event task (real-engine spec §7.6, §2.5). It waits on
  * {@code /dev/mapper/control}; on an event it lists the devices' event counters and checks the
- * pools whose devices changed, and every ten seconds it checks every pool. Each check runs under
+ * pools whose devices changed, and on a timer (every ten seconds, as upstream) it checks every pool. Each check runs under
  * that pool's write lock only, so it never waits for, nor delays, work on other pools; what the
  * check changed is published like any other change. With the simulator there is no device-mapper:
  * the task does not run and says so ({@link State#NOT_APPLICABLE}).
@@ -38,8 +38,6 @@ public final class DmEventMonitor extends LongLivedTask {
 
     /** Starts with the other event tasks. */
     public static final int PHASE = 1000;
-    /** How often every pool is checked, events or not. */
-    public static final Duration TIMER = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(DmEventMonitor.class);
 
     private final Optional<DeviceMapper> dm;
@@ -48,6 +46,7 @@ public final class DmEventMonitor extends LongLivedTask {
     private final DbusChannel channel;
     private final Function<PoolView, List<TreeUpdate>> publication;
     private final Duration wake;
+    private final Duration timer;
     private final DaemonMetrics metrics;
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong checks = new AtomicLong();
@@ -64,11 +63,12 @@ public final class DmEventMonitor extends LongLivedTask {
      * @param publication the tree updates that publish a pool's snapshot (a sync of the pool)
      * @param supervisor  runs the thread and reports its failure
      * @param wake        the longest single wait, which bounds how late the task notices shutdown
+     * @param timer       how often every pool is checked, events or not (upstream: 10 s)
      * @param metrics     where each check is reported
      */
     public DmEventMonitor(Optional<DeviceMapper> dm, Engine engine, EngineLock lock, DbusChannel channel,
                           Function<PoolView, List<TreeUpdate>> publication, TaskSupervisor supervisor, Duration wake,
-                          DaemonMetrics metrics) {
+                          Duration timer, DaemonMetrics metrics) {
         super("dm-event-monitor", PHASE, supervisor);
         this.dm = dm;
         this.engine = engine;
@@ -76,6 +76,7 @@ public final class DmEventMonitor extends LongLivedTask {
         this.channel = channel;
         this.publication = publication;
         this.wake = wake;
+        this.timer = timer;
         this.metrics = metrics;
     }
 
@@ -86,8 +87,8 @@ public final class DmEventMonitor extends LongLivedTask {
             return;
         }
         log.info("Device-mapper event monitoring started: events on {}, every pool checked every {} s", "/dev/mapper/control",
-                TIMER.toSeconds());
-        long nextTimer = System.nanoTime() + TIMER.toNanos();
+                timer.toSeconds());
+        long nextTimer = System.nanoTime() + timer.toNanos();
         while (isRunningFlag()) {
             lastWakeNanos = System.nanoTime();
             long untilTimer = Math.max(0, nextTimer - System.nanoTime());
@@ -115,7 +116,7 @@ public final class DmEventMonitor extends LongLivedTask {
             }
             if (System.nanoTime() - nextTimer >= 0) {
                 check(engine.checkedPools(), "timer");
-                nextTimer = System.nanoTime() + TIMER.toNanos();
+                nextTimer = System.nanoTime() + timer.toNanos();
             }
         }
     }
@@ -177,7 +178,7 @@ public final class DmEventMonitor extends LongLivedTask {
      */
     public boolean awake() {
         long last = lastWakeNanos;
-        return last != 0 && System.nanoTime() - last <= 10 * Math.max(wake.toNanos(), TIMER.toNanos());
+        return last != 0 && System.nanoTime() - last <= 10 * Math.max(wake.toNanos(), timer.toNanos());
     }
 
     /** The task's state. */

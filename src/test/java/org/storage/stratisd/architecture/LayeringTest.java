@@ -23,7 +23,18 @@ class LayeringTest {
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "org.freedesktop..", "org.springframework..", "com.sun.jna..",
                         "org.storage.stratisd.dbus..", "org.storage.stratisd.tree..", "org.storage.stratisd.udev..",
-                        "org.storage.stratisd.dm..", "org.storage.stratisd.lifecycle..", "org.storage.stratisd.config..")
+                        "org.storage.stratisd.dm..", "org.storage.stratisd.lifecycle..", "org.storage.stratisd.config..",
+                        "org.storage.stratisd.kernel..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theKernelAdaptersImplementTheEnginesPortsAndKnowNothingElseOfTheDaemon() {
+        noClasses().that().resideInAPackage("org.storage.stratisd.kernel..")
+                .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("org.storage.stratisd..")
+                        .and(JavaClass.Predicates.resideOutsideOfPackages("org.storage.stratisd.kernel..",
+                                "org.storage.stratisd.engine.strat.dm..", "org.storage.stratisd.engine.strat.sys..")))
+                .orShould().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.freedesktop..")
                 .check(CLASSES);
     }
 
@@ -31,7 +42,8 @@ class LayeringTest {
     void theDbusLayerKnowsNothingOfDeviceMapperOrTheRealEngine() {
         noClasses().that().resideInAnyPackage("org.storage.stratisd.dbus..", "org.storage.stratisd.tree..")
                 .should().dependOnClassesThat().resideInAnyPackage(
-                        "org.storage.stratisd.dm..", "org.storage.stratisd.engine.strat..", "org.storage.stratisd.engine.sim..")
+                        "org.storage.stratisd.dm..", "org.storage.stratisd.engine.strat..", "org.storage.stratisd.engine.sim..",
+                        "org.storage.stratisd.kernel..")
                 .check(CLASSES);
     }
 

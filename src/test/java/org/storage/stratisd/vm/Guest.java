@@ -38,6 +38,54 @@ final class Guest {
     }
 
     /**
+     * The newest pool metadata on a device, read as any reader of it would.
+     *
+     * @param device a pool member
+     * @return the metadata
+     */
+    static org.storage.stratisd.engine.strat.serde.PoolSave metadata(Path device) throws Exception {
+        try (var access = org.storage.stratisd.engine.strat.device.FileBlockAccess.openReadOnly(device)) {
+            return org.storage.stratisd.engine.strat.serde.PoolSaveCodec.parse(
+                    org.storage.stratisd.engine.strat.metadata.MetadataArea.read(access).newest().orElseThrow().data().orElseThrow());
+        }
+    }
+
+    /**
+     * {@code blkid -p -o export} of a device, as key-value pairs (empty when blkid finds nothing).
+     *
+     * @param device the device
+     * @return the properties
+     */
+    static java.util.Map<String, String> blkid(Path device) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        String text;
+        try {
+            text = run("blkid", "-p", "-o", "export", device.toString());
+        } catch (IllegalStateException e) {
+            return out;
+        }
+        text.lines().filter(l -> l.contains("=")).forEach(l -> out.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
+        return out;
+    }
+
+    /**
+     * Waits for a condition, polling.
+     *
+     * @param what      what is awaited, for the failure message
+     * @param timeout   how long at most
+     * @param condition the condition
+     */
+    static void await(String what, java.time.Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /**
      * Runs a command and returns what it printed; fails if it fails.
      *
      * @param command the command

@@ -103,7 +103,7 @@ class PoolLifecycleInVm {
     @Order(2)
     void theMembersCarryVersionTwoSignatureBlocksAndTheSpecsMetadata() throws Exception {
         for (Path dev : List.of(a, b)) {
-            Map<String, String> blkid = blkid(dev);
+            Map<String, String> blkid = Guest.blkid(dev);
             assertThat(blkid).containsEntry("TYPE", "stratis").containsEntry("USAGE", "raid")
                     .containsEntry("POOL_UUID", pool.toString()).containsEntry("BLOCKDEV_SECTORS", "20971520");
             try (FileBlockAccess access = FileBlockAccess.openReadOnly(dev)) {
@@ -140,7 +140,7 @@ class PoolLifecycleInVm {
         assertThat(Dmsetup.tables().get(thin)).isEqualTo("0 2147483648 thin "
                 + num.get("stratis-1-private-" + simple(pool) + "-thinpool-pool") + " 0");
         Path node = Path.of("/dev/dm-" + num.get(thin).split(":")[1]);
-        assertThat(blkid(node)).containsEntry("TYPE", "xfs").containsEntry("UUID", fs1.toString());
+        assertThat(Guest.blkid(node)).containsEntry("TYPE", "xfs").containsEntry("UUID", fs1.toString());
         Guest.run("udevadm", "settle");
         Path link = Path.of("/dev/stratis/life/fs1");
         assertThat(link).exists();
@@ -172,7 +172,7 @@ class PoolLifecycleInVm {
         String thin = "stratis-1-" + simple(pool) + "-thin-fs-" + simple(snap1);
         assertThat(Dmsetup.tables().get(thin)).endsWith(" 1");
         Guest.run("udevadm", "settle");
-        assertThat(blkid(Path.of("/dev/stratis/life/snap1").toRealPath())).containsEntry("UUID", snap1.toString());
+        assertThat(Guest.blkid(Path.of("/dev/stratis/life/snap1").toRealPath())).containsEntry("UUID", snap1.toString());
         Guest.run("mount", "/dev/stratis/life/snap1", "/mnt/lifecycle-snap");
         assertThat(Guest.run("sha256sum", "/mnt/lifecycle-snap/data").split(" ")[0]).isEqualTo(checksum);
         Guest.run("umount", "/mnt/lifecycle-snap");
@@ -241,7 +241,7 @@ class PoolLifecycleInVm {
         calls().call("/org/storage/stratis3", M9, "DestroyPool", "o", o(poolPath)).ok();
         assertThat(Dmsetup.names()).noneMatch(n -> n.startsWith("stratis-1-"));
         for (Path dev : List.of(a, b)) {
-            assertThat(blkid(dev)).doesNotContainKey("TYPE");
+            assertThat(Guest.blkid(dev)).doesNotContainKey("TYPE");
         }
         assertThat(Guest.run(Namespace.enter(daemon), "sh", "-c", "findmnt -rn -o TARGET || true")).doesNotContain(".mdv-");
     }
@@ -273,18 +273,6 @@ class PoolLifecycleInVm {
             }
             out.put(name, t);
         });
-        return out;
-    }
-
-    private static Map<String, String> blkid(Path device) {
-        Map<String, String> out = new HashMap<>();
-        String text;
-        try {
-            text = Guest.run("blkid", "-p", "-o", "export", device.toString());
-        } catch (IllegalStateException e) {
-            return out;
-        }
-        text.lines().filter(l -> l.contains("=")).forEach(l -> out.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
         return out;
     }
 

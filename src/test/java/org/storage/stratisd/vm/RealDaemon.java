@@ -62,12 +62,21 @@ final class RealDaemon implements AutoCloseable {
         return process;
     }
 
-    /** Stops the daemon with SIGINT and waits for it; returns its exit status. */
+    /**
+     * Stops the daemon with SIGINT and waits for it; returns its exit status. Its log is kept
+     * either way; one that does not stop gets a SIGQUIT first, so the log holds its threads.
+     */
     int stop() throws Exception {
         process.signal("INT");
-        int status = process.awaitExit(Duration.ofMinutes(2));
-        keep(name, process);
-        return status;
+        try {
+            return process.awaitExit(Duration.ofMinutes(2));
+        } finally {
+            if (process.isAlive()) {
+                process.signal("QUIT");
+                Thread.sleep(3000);
+            }
+            keep(name, process);
+        }
     }
 
     @Override

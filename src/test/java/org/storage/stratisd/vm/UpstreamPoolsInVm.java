@@ -163,9 +163,9 @@ class UpstreamPoolsInVm {
         assertThat(Guest.run("busctl", "--system", "--json=short", "get-property", "org.storage.stratis3", "/org/storage/stratis3",
                 "org.storage.stratis3.Manager.r9", "StoppedPools")).contains(P1);
         loops.attach(loop1, image1);
-        await("p1 to be set up after its device appeared",
+        Guest.await("p1 to be set up after its device appeared", Duration.ofSeconds(90),
                 () -> Dmsetup.names().stream().anyMatch(n -> n.equals("stratis-1-private-" + P1 + "-thinpool-pool")));
-        await("p1 on D-Bus", () -> {
+        Guest.await("p1 on D-Bus", Duration.ofSeconds(90), () -> {
             try {
                 return daemon.client().managedObjects().values().stream().anyMatch(i -> i.containsKey("org.storage.stratis3.pool.r9"));
             } catch (Exception e) {
@@ -210,15 +210,5 @@ class UpstreamPoolsInVm {
             out.put(name, t);
         });
         return out;
-    }
-
-    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(250);
-        }
     }
 }

@@ -4,30 +4,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Finds the external programs the real engine runs, where upstream looks for them. */
-public final class Executables {
+/**
+ * Finds the external programs the real engine runs: an absolute path is taken as it is, a name is
+ * searched for in the search directories, by default upstream's ({@link #UPSTREAM}).
+ *
+ * @param search the directories searched, in order
+ */
+public record Executables(List<Path> search) {
 
-    /** The directories searched, in order (upstream's list). */
-    public static final List<Path> SEARCH = List.of(Path.of("/usr/sbin"), Path.of("/sbin"), Path.of("/usr/bin"), Path.of("/bin"));
+    /** The directories upstream searches, in order. */
+    public static final List<Path> UPSTREAM = List.of(Path.of("/usr/sbin"), Path.of("/sbin"), Path.of("/usr/bin"), Path.of("/bin"));
 
-    private Executables() {
+    /** Copies the list. */
+    public Executables {
+        search = List.copyOf(search);
     }
 
     /**
-     * Resolves an executable: an absolute path is taken as it is, a name is searched for.
+     * Resolves an executable.
      *
      * @param name a name or an absolute path
      * @return the absolute path
      * @throws IllegalStateException with upstream's message if it is not found
      */
-    public static Path find(String name) {
+    public Path find(String name) {
         Path given = Path.of(name);
         if (given.isAbsolute()) {
             if (Files.isExecutable(given)) {
                 return given;
             }
         } else {
-            for (Path dir : SEARCH) {
+            for (Path dir : search) {
                 Path candidate = dir.resolve(name);
                 if (Files.isExecutable(candidate)) {
                     return candidate;
@@ -35,6 +42,6 @@ public final class Executables {
             }
         }
         throw new IllegalStateException("Unable to find executable \"" + name + "\" in any of "
-                + String.join(", ", SEARCH.stream().map(p -> "\"" + p + "\"").toList()));
+                + String.join(", ", search.stream().map(p -> "\"" + p + "\"").toList()));
     }
 }

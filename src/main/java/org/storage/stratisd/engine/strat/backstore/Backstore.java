@@ -126,6 +126,36 @@ public final class Backstore {
         return Optional.of(out);
     }
 
+    /**
+     * What the allocations look like now, to go back to if the kernel refuses what they were for.
+     *
+     * @return a mark for {@link #rollback}
+     */
+    public Mark mark() {
+        return new Mark(List.copyOf(capAllocs), dataTier.segments());
+    }
+
+    /**
+     * Gives back every allocation made since the mark: the cap's ranges and the data tier's segments
+     * (and so the block devices' sectors) are as they were.
+     *
+     * @param mark a mark taken on this backstore, with no rollback to an earlier one since
+     */
+    public void rollback(Mark mark) {
+        dataTier.rollback(mark.segments());
+        capAllocs.clear();
+        capAllocs.addAll(mark.capAllocs());
+    }
+
+    /**
+     * The backstore's allocations at one moment.
+     *
+     * @param capAllocs the cap's ranges
+     * @param segments  the data tier's segments
+     */
+    public record Mark(List<Range> capAllocs, List<PoolSave.Segment> segments) {
+    }
+
     /** Where the next cap allocation starts: V1 after {@code next}; V2 after the highest range (the header area included). */
     private long nextCapSector() {
         List<Range> all = new ArrayList<>(capAllocs);

@@ -116,6 +116,32 @@ public final class DataTier {
         return true;
     }
 
+    /**
+     * Gives back what allocations made since an earlier segment list took: the growth of its last
+     * segment and every segment after it (allocation only ever appends, see {@link #alloc}).
+     *
+     * @param earlier the segment list as it was, a prefix of today's up to its last segment's length
+     */
+    void rollback(List<Segment> earlier) {
+        if (earlier.size() > segments.size()) {
+            throw new IllegalArgumentException("the earlier segment list is longer than today's");
+        }
+        for (int i = Math.max(0, earlier.size() - 1); i < segments.size(); i++) {
+            Segment now = segments.get(i);
+            long keep = i < earlier.size() ? earlier.get(i).length() : 0;
+            if (now.length() > keep) {
+                deviceOf(now).allocator().release(new Range(now.start() + keep, now.length() - keep));
+            }
+        }
+        segments.clear();
+        segments.addAll(earlier);
+    }
+
+    private Blockdev deviceOf(Segment segment) {
+        return device(segment.parent())
+                .orElseThrow(() -> new IllegalStateException("segment on device " + segment.parent() + ", which is not in the tier"));
+    }
+
     private void append(Segment piece) {
         if (!segments.isEmpty()) {
             Segment last = segments.getLast();

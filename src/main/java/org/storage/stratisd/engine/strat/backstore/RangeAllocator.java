@@ -109,6 +109,31 @@ public final class RangeAllocator {
     }
 
     /**
+     * Gives a range back: it becomes free again.
+     *
+     * @param range a range that is wholly in use
+     * @throws IllegalArgumentException if any of it is free
+     */
+    public void release(Range range) {
+        if (range.length() <= 0) {
+            return;
+        }
+        Map.Entry<Long, Long> holder = used.floorEntry(range.start());
+        if (holder == null || holder.getKey() + holder.getValue() < range.start() + range.length()) {
+            throw new IllegalArgumentException("range [" + range.start() + ", " + range.length() + "] is not wholly in use");
+        }
+        used.remove(holder.getKey());
+        if (range.start() > holder.getKey()) {
+            used.put(holder.getKey(), range.start() - holder.getKey());
+        }
+        long end = range.start() + range.length();
+        long holderEnd = holder.getKey() + holder.getValue();
+        if (holderEnd > end) {
+            used.put(end, holderEnd - end);
+        }
+    }
+
+    /**
      * The free ranges, lowest first.
      *
      * @return the ranges not in use

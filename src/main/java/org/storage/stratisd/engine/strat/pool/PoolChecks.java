@@ -11,7 +11,9 @@ import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.storage.stratisd.engine.EngineException;
+import org.storage.stratisd.engine.strat.backstore.Backstore;
 import org.storage.stratisd.engine.strat.backstore.InitialLayout;
+import org.storage.stratisd.engine.strat.dm.DeviceMapper.UdevRules;
 import org.storage.stratisd.engine.strat.dm.DmException;
 import org.storage.stratisd.engine.strat.dm.ThinPoolStatus;
 import org.storage.stratisd.engine.strat.serde.PoolSave;
@@ -137,19 +139,14 @@ final class PoolChecks {
             log.warn("Pool {}: not enough unallocated space available on the pool to extend metadata device", pool.name());
             return changed;
         }
+        Flex before = Flex.of(pool);
         Optional<List<Range>> ranges = pool.backstore().alloc(List.of(growth, growth));
         if (ranges.isEmpty()) {
             return false;
         }
         coalesce(pool.thinMetaDev(), ranges.get().get(0));
         coalesce(pool.thinMetaDevSpare(), ranges.get().get(1));
-        try {
-            services.dm().suspend(pool.names().thinpool());
-            services.stack().reload(StackPlan.flex(pool.names().thinmeta(), pool.cap(), pool.thinMetaDev()), pool.devices());
-            reloadThinpool(pool);
-        } catch (DmException e) {
-            throw new EngineException("Cannot extend the thin metadata of pool " + pool.name() + ": " + e.getMessage());
-        }
+        makeLive(pool, before, "thin metadata");
         log.info("Extended the thin metadata of pool {} by {} sectors", pool.name(), growth);
         return true;
     }
@@ -161,18 +158,13 @@ final class PoolChecks {
                     DATA_ALLOC_BLOCKS);
             return setErrorMode(pool, true);
         }
+        Flex before = Flex.of(pool);
         Optional<List<Range>> ranges = pool.backstore().alloc(List.of(blocks * pool.dataBlockSize()));
         if (ranges.isEmpty()) {
             return false;
         }
         coalesce(pool.thinDataDev(), ranges.get().getFirst());
-        try {
-            services.dm().suspend(pool.names().thinpool());
-            services.stack().reload(StackPlan.flex(pool.names().thindata(), pool.cap(), pool.thinDataDev()), pool.devices());
-            reloadThinpool(pool);
-        } catch (DmException e) {
-            throw new EngineException("Cannot extend the thin data of pool " + pool.name() + ": " + e.getMessage());
-        }
+        makeLive(pool, before, "thin data");
         log.info("Extended the thin data of pool {} by {} sectors", pool.name(), blocks * pool.dataBlockSize());
         return true;
     }
@@ -197,6 +189,80 @@ final class PoolChecks {
             pool.errorIfNoSpace(!on);
             log.warn("Could not switch the thin pool of pool {} to {} mode: {}", pool.name(), on ? "error" : "queue", e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * Makes grown flex devices live: the cap grown to the data tier first, then, with the thin pool
+     * suspended, the thin metadata and data devices reloaded and the thin pool given its new table
+     * (which resumes it). If the kernel refuses a step, the allocation is given back and the devices
+     * get their old tables again, so the pool runs on as before; the thin pool is never left
+     * suspended.
+     *
+     * @param pool   the pool, its flex ranges already grown in memory
+     * @param before the flex ranges and backstore allocations before the growth
+     * @param what   the device grown, for the error
+     * @throws EngineException naming the pool, the device and the kernel's answer
+     */
+    private void makeLive(StratPool pool, Flex before, String what) throws EngineException {
+        try {
+            applyFlex(pool, true);
+        } catch (DmException e) {
+            before.restore(pool);
+            EngineException failure = new EngineException("Cannot extend the " + what + " of pool " + pool.name() + ": "
+                    + e.getMessage());
+            try {
+                applyFlex(pool, false);
+            } catch (DmException again) {
+                failure.addSuppressed(again);
+                try {
+                    services.dm().resume(pool.names().thinpool(), UdevRules.PRIVATE);
+                } catch (DmException resume) {
+                    failure.addSuppressed(resume);
+                }
+            }
+            throw failure;
+        }
+    }
+
+    private void applyFlex(StratPool pool, boolean growing) throws DmException {
+        if (growing) {
+            stack.resizeCap(pool);
+        }
+        services.dm().suspend(pool.names().thinpool());
+        services.stack().reload(StackPlan.flex(pool.names().thinmeta(), pool.cap(), pool.thinMetaDev()), pool.devices());
+        services.stack().reload(StackPlan.flex(pool.names().thindata(), pool.cap(), pool.thinDataDev()), pool.devices());
+        reloadThinpool(pool);
+        if (!growing) {
+            stack.resizeCap(pool);
+        }
+    }
+
+    /**
+     * A pool's flex ranges and backstore allocations at one moment, to go back to.
+     *
+     * @param meta  the thin metadata's ranges
+     * @param spare the spare's ranges
+     * @param data  the thin data's ranges
+     * @param mark  the backstore's allocations
+     */
+    private record Flex(List<Range> meta, List<Range> spare, List<Range> data, Backstore.Mark mark) {
+
+        static Flex of(StratPool pool) {
+            return new Flex(List.copyOf(pool.thinMetaDev()), List.copyOf(pool.thinMetaDevSpare()), List.copyOf(pool.thinDataDev()),
+                    pool.backstore().mark());
+        }
+
+        void restore(StratPool pool) {
+            replace(pool.thinMetaDev(), meta);
+            replace(pool.thinMetaDevSpare(), spare);
+            replace(pool.thinDataDev(), data);
+            pool.backstore().rollback(mark);
+        }
+
+        private static void replace(List<Range> list, List<Range> with) {
+            list.clear();
+            list.addAll(with);
         }
     }
 

@@ -21,10 +21,10 @@ import org.storage.stratisd.engine.EngineException;
 import org.storage.stratisd.engine.FilesystemRules;
 import org.storage.stratisd.engine.FilesystemSpec;
 import org.storage.stratisd.engine.NameValidation;
-import org.storage.stratisd.engine.strat.Undo;
 import org.storage.stratisd.engine.strat.dm.DmException;
 import org.storage.stratisd.engine.strat.stack.PlannedDevice;
 import org.storage.stratisd.engine.strat.stack.StackPlan;
+import org.storage.stratisd.engine.strat.stack.Undo;
 import org.storage.stratisd.engine.strat.thinpool.FilesystemSave;
 
 /**

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -17,13 +18,13 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.storage.stratisd.engine.EngineException;
-import org.storage.stratisd.engine.strat.Undo;
 import org.storage.stratisd.engine.strat.backstore.Backstore;
 import org.storage.stratisd.engine.strat.backstore.Blockdev;
 import org.storage.stratisd.engine.strat.backstore.DataTier;
 import org.storage.stratisd.engine.strat.dm.DevNum;
 import org.storage.stratisd.engine.strat.dm.DmException;
 import org.storage.stratisd.engine.strat.dm.DmNames;
+import org.storage.stratisd.engine.strat.dm.TargetLine;
 import org.storage.stratisd.engine.strat.dm.ThinPoolStatus;
 import org.storage.stratisd.engine.strat.dm.ThinStatus;
 import org.storage.stratisd.engine.strat.metadata.MetadataException;
@@ -32,6 +33,7 @@ import org.storage.stratisd.engine.strat.serde.PoolSave;
 import org.storage.stratisd.engine.strat.serde.PoolSaveCodec;
 import org.storage.stratisd.engine.strat.stack.PlannedDevice;
 import org.storage.stratisd.engine.strat.stack.StackPlan;
+import org.storage.stratisd.engine.strat.stack.Undo;
 import org.storage.stratisd.engine.strat.thinpool.FilesystemSave;
 import org.storage.stratisd.engine.strat.thinpool.Mdv;
 
@@ -363,6 +365,28 @@ final class PoolStack {
         pool.thinMetaDevSpare().addAll(pool.thinMetaDev());
         pool.thinMetaDev().clear();
         pool.thinMetaDev().addAll(repaired);
+    }
+
+    /**
+     * Makes the cap device as large as the data tier's segments (which allocation appends to, or a
+     * rollback shortens): originsub gets the segments' table and, in V2, the placeholder its new
+     * size, in that order when growing and the reverse when shrinking; tables that already match are
+     * left alone.
+     *
+     * @param pool the pool
+     * @throws DmException naming the device the kernel refused
+     */
+    void resizeCap(StratPool pool) throws DmException {
+        List<PlannedDevice> backstore = StackPlan.backstore(pool.names(), pool.backstore().metadataVersion(),
+                pool.backstore().dataTier().segments(), blockdevNumbers(pool.backstore().dataTier().devices()));
+        long live = services.dm().table(backstore.getLast().name()).stream().mapToLong(TargetLine::length).sum();
+        List<PlannedDevice> order = new ArrayList<>(backstore);
+        if (backstore.getLast().size() < live) {
+            Collections.reverse(order);
+        }
+        for (PlannedDevice d : order) {
+            services.stack().reloadIfChanged(d, pool.devices());
+        }
     }
 
     private static Backstore backstore(int version, PoolSave save, List<Blockdev> devices) {

@@ -3,7 +3,6 @@ package org.storage.stratisd.engine.strat.stack;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.storage.stratisd.engine.strat.Undo;
 import org.storage.stratisd.engine.strat.dm.DevNum;
 import org.storage.stratisd.engine.strat.dm.DeviceMapper;
 import org.storage.stratisd.engine.strat.dm.DmException;
@@ -85,6 +84,24 @@ public final class StackExecutor {
     public void reload(PlannedDevice device, Map<String, DevNum> devices) throws DmException {
         dm.load(device.name(), device.table(devices));
         dm.resume(device.name(), device.rules());
+    }
+
+    /**
+     * Loads a new table only where the live one differs (a linear device grown or shrunk, say).
+     *
+     * @param device  the plan
+     * @param devices the numbers of the stack's devices
+     * @return whether a table was loaded
+     * @throws DmException naming the device when the kernel refuses
+     */
+    public boolean reloadIfChanged(PlannedDevice device, Map<String, DevNum> devices) throws DmException {
+        List<TargetLine> table = device.table(devices);
+        if (matches(table, dm.table(device.name()))) {
+            return false;
+        }
+        dm.load(device.name(), table);
+        dm.resume(device.name(), device.rules());
+        return true;
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.storage.stratisd.engine.strat;
+package org.storage.stratisd.engine.strat.stack;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
