@@ -21,6 +21,7 @@ import org.storage.stratisd.engine.EngineException;
 import org.storage.stratisd.engine.FilesystemRules;
 import org.storage.stratisd.engine.FilesystemSpec;
 import org.storage.stratisd.engine.NameValidation;
+import org.storage.stratisd.engine.strat.dm.DeviceMapper.UdevRules;
 import org.storage.stratisd.engine.strat.dm.DmException;
 import org.storage.stratisd.engine.strat.stack.PlannedDevice;
 import org.storage.stratisd.engine.strat.stack.StackPlan;
@@ -157,7 +158,7 @@ final class PoolFilesystems {
             try {
                 services.dm().message(thinpool, 0, "create_snap " + thinId + " " + source.record().thinId());
             } finally {
-                services.dm().resume(originDevice, org.storage.stratisd.engine.strat.dm.DeviceMapper.UdevRules.NORMAL);
+                services.dm().resume(originDevice, UdevRules.NORMAL);
             }
             undo.push("delete thin device " + thinId + " of " + thinpool, () -> services.dm().message(thinpool, 0, "delete " + thinId));
             PlannedDevice thin = StackPlan.thin(pool.names(), record.uuid(), record.size(), thinId);

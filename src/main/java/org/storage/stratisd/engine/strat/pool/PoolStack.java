@@ -50,9 +50,11 @@ final class PoolStack {
     private static final int THIN_META_ZEROED = 4096;
 
     private final Services services;
+    private final FilesystemSetup filesystemSetup;
 
     PoolStack(Services services) {
         this.services = services;
+        this.filesystemSetup = new FilesystemSetup(services);
     }
 
     /**
@@ -103,7 +105,8 @@ final class PoolStack {
     /**
      * Sets a pool up from its metadata: devices that already exist with the expected tables are
      * adopted, missing ones created; thin metadata is checked (and repaired into the spare) when
-     * the thin pool is not running yet; every filesystem of the metadata volume gets its thin device.
+     * the thin pool is not running yet; every filesystem of the metadata volume gets its thin device,
+     * after the reverts scheduled with {@code MergeScheduled} are carried out ({@link FilesystemSetup}).
      *
      * @param poolUuid   the pool
      * @param version    its metadata version (its signature blocks')
@@ -153,14 +156,7 @@ final class PoolStack {
                 pool.errorIfNoSpace(false);
                 services.stack().reload(thinpool(pool), dm);
             }
-            long next = 0;
-            for (FilesystemSave record : records) {
-                PlannedDevice thin = StackPlan.thin(names, record.uuid(), record.size(), record.thinId());
-                services.stack().ensure(thin, dm, undo);
-                pool.filesystems().put(record.uuid(), new StratFilesystem(record, dm.get(thin.name())));
-                next = Math.max(next, record.thinId() + 1);
-            }
-            pool.nextThinId(next);
+            filesystemSetup.setUp(pool, records, undo);
         } catch (DmException e) {
             throw new EngineException(e.getMessage());
         }
@@ -210,38 +206,6 @@ final class PoolStack {
         } catch (DmException | IOException e) {
             throw new EngineException("Pool " + pool.name() + " was not torn down completely: " + e.getMessage());
         }
-    }
-
-    /**
-     * Removes whatever device-mapper devices of a pool exist, in upstream's teardown order: the
-     * cleanup of a partly set-up pool.
-     *
-     * @param poolUuid the pool
-     * @return the names of the devices that could not be removed
-     */
-    List<String> removeLeftovers(UUID poolUuid) {
-        DmNames names = new DmNames(poolUuid);
-        List<String> order = new ArrayList<>();
-        List<String> failed = new ArrayList<>();
-        try {
-            services.dm().list().stream().map(d -> d.name())
-                    .filter(n -> DmNames.parseFilesystem(n).map(ids -> ids[0].equals(poolUuid)).orElse(false))
-                    .forEach(order::add);
-        } catch (DmException e) {
-            failed.add("(device list: " + e.getMessage() + ")");
-        }
-        order.addAll(names.teardownOrder());
-        for (String name : order) {
-            try {
-                if (name.equals(names.mdv())) {
-                    new Mdv(services.mounts(), poolUuid).unmount();
-                }
-                services.stack().remove(name);
-            } catch (DmException | IOException e) {
-                failed.add(name + " (" + e.getMessage() + ")");
-            }
-        }
-        return failed;
     }
 
     /**

@@ -219,16 +219,6 @@ public final class Pools {
         return true;
     }
 
-    /**
-     * Removes whatever device-mapper devices of a pool that does not run are left (a partly set-up pool).
-     *
-     * @param uuid the pool
-     * @return the devices that could not be removed
-     */
-    public List<String> removeLeftovers(UUID uuid) {
-        return stack.removeLeftovers(uuid);
-    }
-
     // ---- pool settings
 
     /**
