@@ -25,6 +25,10 @@ FROM ${BASE_IMAGE}
 # The extracted layout; the launcher records a JDK AOT cache at the first clean stop and uses it after.
 COPY --from=build /opt/stratisd-java /usr/share/stratisd-java
 COPY --from=build /src/systemd/stratisd-java /usr/libexec/stratisd-java
+# The /dev/stratis links come from the udev rule and its helpers; udevd runs on the host, so these
+# copies are for installing there (see the README), where the rule finds the helpers by name.
+COPY --from=build /src/systemd/udev/61-stratisd.rules /usr/lib/udev/rules.d/61-stratisd.rules
+COPY --from=build /src/systemd/udev/stratis-base32-decode /src/systemd/udev/stratis-str-cmp /usr/lib/udev/
 EXPOSE 9184
 # The launcher execs the JVM: the daemon is PID 1 and receives SIGTERM from docker stop directly.
 ENTRYPOINT ["/usr/libexec/stratisd-java"]

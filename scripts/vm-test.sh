@@ -4,8 +4,9 @@
 # Needs: the VM built (src/test/vm/setup.sh, which .ci/run calls) and the build's packages
 # (mvn verify runs this through RealKernelIT; alone: mvn -DskipTests verify, then this script).
 # Usage: scripts/vm-test.sh [TestClass ...]   (fully qualified, default: all *InVm classes)
-# Env: STRATISD_VM_DIR (the VM, default /var/tmp/stratisd-java-vm), VM_ACCEL=kvm where KVM can
-#      run the guest, VM_TIMEOUT (seconds, default 2100).
+# Env: STRATISD_VM_DIR (the VM, default /var/tmp/stratisd-java-vm), VM_ACCEL (kvm or tcg; by default
+#      kvm where /dev/kvm is usable and the CPU has VT-x/AMD-V, else tcg), VM_TIMEOUT (seconds,
+#      default 2100).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
@@ -29,6 +30,12 @@ cp target/stratisd-java.jar target/vm-tools/junit-platform-console-standalone.ja
 [ -d systemd/udev ] && cp -r systemd/udev "$SHARE/udev"
 printf '%s\n' "$@" > "$SHARE/tests.txt"
 rm -f target/vm-scratch.img; truncate -s 64G target/vm-scratch.img
+if [ -z "${VM_ACCEL:-}" ]; then
+  # A /dev/kvm without vmx/svm (a paravirtualised KVM, as on the 2-core build machines) cannot boot a stock kernel.
+  if [ -w /dev/kvm ] && grep -qE 'vmx|svm' /proc/cpuinfo; then VM_ACCEL=kvm; else VM_ACCEL=tcg; fi
+fi
+echo "vm-test: accelerator $VM_ACCEL"
+export VM_ACCEL
 start=$(date +%s)
 rc=0
 VM_SHARE="$SHARE" VM_MEM=${VM_MEM:-6144} VM_TIMEOUT=${VM_TIMEOUT:-2100} "$VM/run-in-vm.sh" "$SHARE/guest-suite.sh" \

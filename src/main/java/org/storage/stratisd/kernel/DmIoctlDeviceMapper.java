@@ -229,10 +229,15 @@ public final class DmIoctlDeviceMapper implements DeviceMapper, AutoCloseable {
                     + name + ": " + describe(libc, e.getErrorCode()), e.getErrorCode());
         }
         try (cookie) {
+            long start = System.nanoTime();
             Answer a = call(command, name, 0, cookie.eventNr(ruleFlags), 0, payload, name);
+            long called = System.nanoTime();
             if (!cookie.await((a.header().flags() & DmIoctlCodec.DM_UEVENT_GENERATED_FLAG) != 0)) {
                 log.warn("udev did not complete {} of {} within 30 s; its device links may be missing", command, name);
             }
+            // DM_DEV_SUSPEND without the suspend flag is a resume.
+            log.debug("{} of {}: {} ms, then {} ms waiting for udev", command == Command.DEV_SUSPEND ? "resume" : "DM_" + command,
+                    name, (called - start) / 1_000_000, (System.nanoTime() - called) / 1_000_000);
         } catch (LastErrorException e) {
             throw new DmException("device-mapper: udev synchronisation of " + command + " of " + name + " failed: "
                     + describe(libc, e.getErrorCode()), e.getErrorCode());
@@ -258,8 +263,12 @@ public final class DmIoctlDeviceMapper implements DeviceMapper, AutoCloseable {
     private Answer ioctl(Command command, ByteBuffer request, String what) throws DmException {
         Memory buffer = new Memory(request.capacity());
         buffer.write(0, request.array(), 0, request.capacity());
+        long start = System.nanoTime();
         try {
             libc.ioctl(fd, new NativeLong(command.request()), buffer);
+            if (log.isTraceEnabled()) {
+                log.trace("DM_{}{}: {} ms", command, what.isEmpty() ? "" : " of " + what, (System.nanoTime() - start) / 1_000_000);
+            }
         } catch (LastErrorException e) {
             throw new DmException("device-mapper: DM_" + command + (what.isEmpty() ? "" : " of " + what) + " failed: "
                     + describe(libc, e.getErrorCode()), e.getErrorCode());

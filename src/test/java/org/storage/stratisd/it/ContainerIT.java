@@ -73,6 +73,14 @@ class ContainerIT {
                 assertThat(container.getLogs()).contains("SIGTERM received; shutting down").contains("Released org.storage.stratis3");
                 assertThat(client.nameHasOwner(BusClient.NAME)).isFalse();
             }
+            // The real engine's programs, and the udev rule with its helpers for installing on the host.
+            Process files = new ProcessBuilder("docker", "run", "--rm", "--entrypoint", "/bin/sh", image.get(), "-c",
+                    "for p in mkfs.xfs xfs_db xfs_growfs thin_check thin_repair thin_metadata_size blkid; do command -v $p || exit 1; done;"
+                            + " test -f /usr/lib/udev/rules.d/61-stratisd.rules && test -x /usr/lib/udev/stratis-base32-decode"
+                            + " && test -x /usr/lib/udev/stratis-str-cmp").redirectErrorStream(true).start();
+            String found = new String(files.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(files.waitFor()).as("the image's real-engine programs and udev files: %s", found).isZero();
+
             // Without the host's machine id the daemon must stop at once and say what to mount.
             Process run = new ProcessBuilder("docker", "run", "--rm", "-v", socketDir + ":/bus", image.get(),
                     "--sim", "--stratisd.bus-address=unix:path=/bus/bus.sock").redirectErrorStream(true).start();

@@ -1,5 +1,6 @@
 package org.storage.stratisd.vm;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,21 @@ final class Dmsetup {
                 }
             }
         }
+    }
+
+    /** The tables with device numbers replaced by device names, so a re-created stack compares equal. */
+    static Map<String, String> tablesByName() {
+        Map<String, String> byNum = new HashMap<>();
+        devnums().forEach((name, num) -> byNum.put(num, name));
+        Map<String, String> out = new TreeMap<>();
+        tables().forEach((name, table) -> {
+            String t = table;
+            for (var e : byNum.entrySet()) {
+                t = t.replace(" " + e.getKey() + " ", " <" + e.getValue() + "> ");
+            }
+            out.put(name, t);
+        });
+        return out;
     }
 
     private static Map<String, String> columns(String fields) {

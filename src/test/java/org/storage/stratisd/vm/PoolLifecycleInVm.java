@@ -7,7 +7,6 @@ import static org.storage.stratisd.testsupport.StratisCalls.one;
 import static org.storage.stratisd.testsupport.StratisCalls.s;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -183,7 +182,7 @@ class PoolLifecycleInVm {
     @Test
     @Order(6)
     void stopPoolTearsEverythingDownAndRecordsStartedFalse() throws Exception {
-        Map<String, String> before = normalised();
+        Map<String, String> before = Dmsetup.tablesByName();
         calls().call("/org/storage/stratis3", M9, "StopPool", "ss", pool.toString(), "uuid").ok();
         assertThat(Dmsetup.names()).noneMatch(n -> n.startsWith("stratis-1-"));
         assertThat(Path.of("/dev/stratis/life/fs1")).doesNotExist();
@@ -197,7 +196,7 @@ class PoolLifecycleInVm {
         // Set up from metadata, the thin pool's low-water mark is its whole data device (spec §1.4): the first
         // allocation then raises an event and the first check sets the standard mark; otherwise the same tables.
         String thinpool = "stratis-1-private-" + simple(pool) + "-thinpool-pool";
-        Map<String, String> after = normalised();
+        Map<String, String> after = Dmsetup.tablesByName();
         assertThat(after.get(thinpool)).contains(" 2048 19348 2 ");
         after.put(thinpool, after.get(thinpool).replace(" 2048 19348 2 ", " 2048 9674 2 "));
         assertThat(after).isEqualTo(before);
@@ -235,6 +234,42 @@ class PoolLifecycleInVm {
 
     @Test
     @Order(9)
+    void afterTheseOperationsTheMetadataRegionsAlternateWithTheirCopiesAndAReaderFallsBackToACopy() throws Exception {
+        for (Path dev : List.of(a, b)) {
+            MetadataArea.State state;
+            byte[] bda;
+            try (FileBlockAccess access = FileBlockAccess.openReadOnly(dev)) {
+                state = MetadataArea.read(access);
+                bda = access.readBytes(0, 8192 * 512);
+            }
+            List<MetadataArea.Region> regions = state.regions();
+            assertThat(regions).as("regions of %s", dev).allSatisfy(r -> assertThat(r.usable()).as("region %d", r.index()).isTrue());
+            assertThat(regions.get(2).header()).isEqualTo(regions.get(0).header());
+            assertThat(regions.get(3).header()).isEqualTo(regions.get(1).header());
+            assertThat(regions.get(2).data().orElseThrow()).isEqualTo(regions.get(0).data().orElseThrow());
+            assertThat(regions.get(3).data().orElseThrow()).isEqualTo(regions.get(1).data().orElseThrow());
+            java.time.Instant t0 = regions.get(0).header().orElseThrow().time().orElseThrow();
+            java.time.Instant t1 = regions.get(1).header().orElseThrow().time().orElseThrow();
+            assertThat(t0).as("the two generations have different times").isNotEqualTo(t1);
+            int newest = t0.isAfter(t1) ? 0 : 1;
+            assertThat(state.newest().orElseThrow().index()).isEqualTo(newest);
+
+            // A copy of the BDA whose newest primary header is damaged: the reader takes that region's copy.
+            Path copy = Guest.scratch("lifecycle").resolve("bda-" + dev.getFileName() + ".img");
+            long header = MetadataArea.regionOffset(newest);
+            bda[(int) header + 4] ^= 0x5a;
+            java.nio.file.Files.write(copy, bda);
+            try (FileBlockAccess access = FileBlockAccess.openReadOnly(copy)) {
+                MetadataArea.State damaged = MetadataArea.read(access);
+                assertThat(damaged.regions().get(newest).usable()).isFalse();
+                assertThat(damaged.newest().orElseThrow().index()).isEqualTo(newest + 2);
+                assertThat(damaged.newest().orElseThrow().data()).contains(regions.get(newest).data().orElseThrow());
+            }
+        }
+    }
+
+    @Test
+    @Order(10)
     void destroyLeavesNothingOfThePool() throws Exception {
         List<Object> filesystems = List.of(o(fsPath("renamed")), o(fsPath("snap1")));
         calls().call(poolPath, P9, "DestroyFilesystems", "ao", filesystems).ok();
@@ -259,21 +294,6 @@ class PoolLifecycleInVm {
             }
         }
         throw new AssertionError("no object of " + iface + " named " + name);
-    }
-
-    /** The tables with device numbers replaced by device names, so a re-created stack compares equal. */
-    private static Map<String, String> normalised() {
-        Map<String, String> byNum = new HashMap<>();
-        Dmsetup.devnums().forEach((name, num) -> byNum.put(num, name));
-        Map<String, String> out = new java.util.TreeMap<>();
-        Dmsetup.tables().forEach((name, table) -> {
-            String t = table;
-            for (var e : byNum.entrySet()) {
-                t = t.replace(" " + e.getKey() + " ", " <" + e.getValue() + "> ");
-            }
-            out.put(name, t);
-        });
-        return out;
     }
 
     private static UUID uuid(String simple) {

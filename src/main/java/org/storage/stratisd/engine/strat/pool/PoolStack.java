@@ -136,6 +136,7 @@ final class PoolStack {
             pool.featureArgs(List.of("no_discard_passdown", "skip_block_zeroing", "error_if_no_space"));
         }
         Map<String, DevNum> dm = pool.devices();
+        boolean repaired;
         try {
             for (PlannedDevice d : StackPlan.backstore(names, backstore.metadataVersion(),
                     save.backstore().dataTier().blockdev().allocs().getFirst(), blockdevNumbers(devices))) {
@@ -146,9 +147,7 @@ final class PoolStack {
             List<FilesystemSave> records = readRecords(pool);
             boolean poolRunning = services.dm().info(names.thinpool()).isPresent();
             services.stack().ensure(StackPlan.flex(names.thinmeta(), pool.cap(), pool.thinMetaDev()), dm, undo);
-            if (!poolRunning) {
-                checkThinMetadata(pool, undo);
-            }
+            repaired = !poolRunning && checkThinMetadata(pool, undo);
             services.stack().ensure(StackPlan.flex(names.thindata(), pool.cap(), pool.thinDataDev()), dm, undo);
             pool.lowWater(StackPlan.lowWaterAtSetup(pool.thinDataSize(), pool.dataBlockSize()));
             services.stack().ensure(thinpool(pool), dm, undo);
@@ -160,7 +159,9 @@ final class PoolStack {
         } catch (DmException e) {
             throw new EngineException(e.getMessage());
         }
-        if (!save.started().orElse(true) || migrate || save.thinpoolDev().fsLimit().isEmpty()) {
+        // A repaired thin metadata lives on what were the spare's segments: that is recorded at once,
+        // or the next start would check (and "repair" over the good copy) the damaged one again.
+        if (!save.started().orElse(true) || migrate || repaired || save.thinpoolDev().fsLimit().isEmpty()) {
             save(pool, true);
         }
         refreshStatus(pool);
@@ -304,14 +305,16 @@ final class PoolStack {
     /**
      * {@code thin_check} on the thin metadata; on failure {@code thin_repair} into a device over
      * the spare segments, which then replaces the metadata device (its segment lists swapped with
-     * the spare's, recorded at the next metadata write).
+     * the spare's).
+     *
+     * @return whether the metadata was repaired (and the segment lists swapped)
      */
-    private void checkThinMetadata(StratPool pool, Undo undo) throws EngineException, DmException {
+    private boolean checkThinMetadata(StratPool pool, Undo undo) throws EngineException, DmException {
         DmNames names = pool.names();
         Path meta = Path.of(pool.devices().get(names.thinmeta()).dmNode());
         try {
             services.tools().thinCheck(meta);
-            return;
+            return false;
         } catch (IOException e) {
             log.warn("Thin metadata of pool {} does not check ({}); repairing it into the spare", pool.name(), e.getMessage());
         }
@@ -329,6 +332,8 @@ final class PoolStack {
         pool.thinMetaDevSpare().addAll(pool.thinMetaDev());
         pool.thinMetaDev().clear();
         pool.thinMetaDev().addAll(repaired);
+        log.info("Thin metadata of pool {} repaired; it now lives on the former spare's segments", pool.name());
+        return true;
     }
 
     /**

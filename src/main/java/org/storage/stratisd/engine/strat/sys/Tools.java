@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The external programs the real engine runs, with the exact arguments of upstream 3.9.2
@@ -18,6 +20,7 @@ import java.util.function.Function;
 public final class Tools {
 
     private static final long TIMEOUT_SECONDS = 600;
+    private static final Logger log = LoggerFactory.getLogger(Tools.class);
 
     private final Function<String, Path> executables;
     /** Set on first use (mkfs.xfs -V), then read: whether mkfs.xfs needs {@code -i nrext64=0}; guarded by this. */
@@ -111,6 +114,7 @@ public final class Tools {
         List<String> command = new ArrayList<>();
         command.add(executables.apply(program).toString());
         command.addAll(args);
+        long start = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         try {
@@ -123,6 +127,7 @@ public final class Tools {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running " + String.join(" ", command), e);
         }
+        log.debug("{}: status {} after {} ms", String.join(" ", command), process.exitValue(), (System.nanoTime() - start) / 1_000_000);
         if (process.exitValue() != 0) {
             throw new IOException(String.join(" ", command) + " failed with status " + process.exitValue()
                     + (output.isEmpty() ? "" : ": " + output));
