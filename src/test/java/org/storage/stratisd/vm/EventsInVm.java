@@ -1,9 +1,8 @@
 package org.storage.stratisd.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.storage.stratisd.testsupport.StratisCalls.createArgs;
-import static org.storage.stratisd.testsupport.StratisCalls.one;
 import static org.storage.stratisd.testsupport.StratisCalls.s;
+import static org.storage.stratisd.vm.PoolCalls.P9;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,8 +30,6 @@ import tools.jackson.databind.JsonNode;
  */
 class EventsInVm {
 
-    private static final String M9 = "org.storage.stratis3.Manager.r9";
-    private static final String P9 = "org.storage.stratis3.pool.r9";
     private static final long TEN_GIB = 10L << 30;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -51,26 +48,18 @@ class EventsInVm {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-        }
-        Guest.run("sh", "-c", "umount /mnt/events 2>/dev/null; true");
-        Dmsetup.removeStack("stratis-1-");
-        loops.close();
+        RealDaemon.tearDown(daemon, loops, "/mnt/events");
     }
 
     @Test
     void theFirstWriteAfterStartRaisesTheThinPoolsEventAndTheCheckItTriggersGrowsTheThinData() throws Exception {
         StratisCalls calls = daemon.calls();
-        StratisCalls.Result created = calls.call("/org/storage/stratis3", M9, "CreatePool", "sasa((bu)s)a((bu)ss)(bt)(bs)(bb)",
-                createArgs("events", List.of(a.toString()))).ok();
-        String poolPath = ((Object[]) ((Object[]) created.payload())[1])[0].toString();
+        String poolPath = daemon.pools().createPool("events", a);
         String uuid = (String) calls.get(poolPath, P9, "Uuid");
-        calls.call(poolPath, P9, "CreateFilesystems", "a(s(bs)(bs))", one(s("fs", s(false, ""), s(false, "")))).ok();
+        daemon.pools().createFilesystem(poolPath, "fs");
         calls.call(poolPath, P9, "AddDataDevs", "as", List.of(b.toString())).ok();
-        calls.call("/org/storage/stratis3", M9, "StopPool", "ss", uuid, "uuid").ok();
-        calls.call("/org/storage/stratis3", "org.storage.stratis3.Manager.r4", "StartPool", "ss(bs)", uuid, "uuid", s(false, ""))
-                .ok();
+        daemon.pools().stopPool(uuid);
+        daemon.pools().startPool(uuid);
         String thinpool = "stratis-1-private-" + uuid + "-thinpool-pool";
         String started = Dmsetup.tables().get(thinpool);
         long dataSectors = Long.parseLong(started.split(" ")[1]);

@@ -5,6 +5,8 @@ import static org.storage.stratisd.testsupport.StratisCalls.createArgs;
 import static org.storage.stratisd.testsupport.StratisCalls.o;
 import static org.storage.stratisd.testsupport.StratisCalls.one;
 import static org.storage.stratisd.testsupport.StratisCalls.s;
+import static org.storage.stratisd.vm.PoolCalls.M9;
+import static org.storage.stratisd.vm.PoolCalls.P9;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +36,6 @@ import org.storage.stratisd.testsupport.StratisCalls;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailuresInVm {
 
-    private static final String M9 = "org.storage.stratis3.Manager.r9";
-    private static final String P9 = "org.storage.stratis3.pool.r9";
     private static final long TEN_GIB = 10L << 30;
     private static final String CREATE = "sasa((bu)s)a((bu)ss)(bt)(bs)(bb)";
 
@@ -75,12 +75,7 @@ class FailuresInVm {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-        }
-        Guest.run("sh", "-c", "umount /mnt/failures 2>/dev/null; true");
-        Dmsetup.removeStack("stratis-1-");
-        loops.close();
+        RealDaemon.tearDown(daemon, loops, "/mnt/failures");
     }
 
     private static StratisCalls calls() {
@@ -124,9 +119,7 @@ class FailuresInVm {
         assertThat(Guest.blkid(a)).doesNotContainKey("TYPE");
         assertThat(Dmsetup.names()).noneMatch(n -> n.startsWith("stratis-1-"));
 
-        StratisCalls.Result ok = calls().call("/org/storage/stratis3", M9, "CreatePool", CREATE,
-                createArgs("kept", List.of(a.toString()))).ok();
-        poolPath = ((Object[]) ((Object[]) ok.payload())[1])[0].toString();
+        poolPath = daemon.pools().createPool("kept", a);
         poolUuid = (String) calls().get(poolPath, P9, "Uuid");
         StratisCalls.Result taken = calls().call("/org/storage/stratis3", M9, "CreatePool", CREATE,
                 createArgs("again", List.of(a.toString())));
@@ -156,7 +149,7 @@ class FailuresInVm {
         assertThat(Path.of("/dev/stratis/kept")).doesNotExist();
 
         Files.delete(failFlag);
-        calls().call(poolPath, P9, "CreateFilesystems", "a(s(bs)(bs))", one(s("works", s(false, ""), s(false, "")))).ok();
+        daemon.pools().createFilesystem(poolPath, "works");
         Guest.run("udevadm", "settle");
         assertThat(Path.of("/dev/stratis/kept/works")).exists();
     }
@@ -182,7 +175,7 @@ class FailuresInVm {
     @Test
     @Order(5)
     void aDeviceMapperNameTakenBySomeoneElseStopsAStartAndWhatTheStartMadeIsRemoved() throws Exception {
-        calls().call("/org/storage/stratis3", M9, "StopPool", "ss", poolUuid, "uuid").ok();
+        daemon.pools().stopPool(poolUuid);
         assertThat(Dmsetup.names()).noneMatch(n -> n.startsWith("stratis-1-"));
         String squatter = "stratis-1-private-" + poolUuid + "-flex-thinmeta";
         Guest.run("dmsetup", "create", squatter, "--table", "0 8 zero");
@@ -196,8 +189,7 @@ class FailuresInVm {
         assertThat(Guest.run("sh", "-c", "findmnt -rn -o TARGET || true")).doesNotContain(".mdv-");
 
         Guest.run("dmsetup", "remove", squatter);
-        calls().call("/org/storage/stratis3", "org.storage.stratis3.Manager.r4", "StartPool", "ss(bs)", poolUuid, "uuid",
-                s(false, "")).ok();
+        daemon.pools().startPool(poolUuid);
         Guest.run("udevadm", "settle");
         assertThat(Path.of("/dev/stratis/kept/works")).exists();
         assertThat(Guest.metadata(a).started()).contains(true);

@@ -1,10 +1,11 @@
 package org.storage.stratisd.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.storage.stratisd.testsupport.StratisCalls.createArgs;
 import static org.storage.stratisd.testsupport.StratisCalls.o;
 import static org.storage.stratisd.testsupport.StratisCalls.one;
 import static org.storage.stratisd.testsupport.StratisCalls.s;
+import static org.storage.stratisd.vm.PoolCalls.F9;
+import static org.storage.stratisd.vm.PoolCalls.P9;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,9 +28,6 @@ import org.storage.stratisd.testsupport.StratisCalls;
  */
 class FiguresInVm {
 
-    private static final String M9 = "org.storage.stratis3.Manager.r9";
-    private static final String P9 = "org.storage.stratis3.pool.r9";
-    private static final String F9 = "org.storage.stratis3.filesystem.r9";
     private static final int POOLS = 10;
 
     private static LoopDevices loops;
@@ -49,37 +47,30 @@ class FiguresInVm {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-        }
-        Dmsetup.removeStack("stratis-1-");
-        loops.close();
+        RealDaemon.tearDown(daemon, loops);
     }
 
     @Test
     void operationsAndStartsWithTenPools() throws Exception {
         StratisCalls calls = daemon.calls();
-        StratisCalls.Result created = timed("CreatePool on 2 loop devices", () -> calls.call("/org/storage/stratis3", M9, "CreatePool",
-                "sasa((bu)s)a((bu)ss)(bt)(bs)(bb)", createArgs("p0", List.of(devices.get(0).toString(), devices.get(1).toString())))
-                .ok());
-        String poolPath = ((Object[]) ((Object[]) created.payload())[1])[0].toString();
-        String pool = (String) calls.get(poolPath, P9, "Uuid");
-        StratisCalls.Result fs = timed("CreateFilesystems (one)", () -> calls.call(poolPath, P9, "CreateFilesystems",
-                "a(s(bs)(bs))", one(s("fs", s(false, ""), s(false, "")))).ok());
-        String fsPath = ((Object[]) ((List<?>) ((Object[]) fs.payload())[1]).getFirst())[0].toString();
+        PoolCalls pools = daemon.pools();
+        String poolPath = timed("CreatePool on 2 loop devices", () -> pools.createPool("p0", devices.get(0), devices.get(1)));
+        String pool = pools.uuid(poolPath, P9);
+        String fsPath = timed("CreateFilesystems (one)", () -> pools.createFilesystem(poolPath, "fs"));
         timed("SnapshotFilesystem", () -> calls.call(poolPath, P9, "SnapshotFilesystem", "os", o(fsPath), "snap").ok());
         Map<String, String> running = Dmsetup.tablesByName();
-        timed("StopPool", () -> calls.call("/org/storage/stratis3", M9, "StopPool", "ss", pool, "uuid").ok());
-        timed("StartPool", () -> calls.call("/org/storage/stratis3", "org.storage.stratis3.Manager.r4", "StartPool", "ss(bs)", pool,
-                "uuid", s(false, "")).ok());
+        timed("StopPool", () -> {
+            pools.stopPool(pool);
+            return null;
+        });
+        timed("StartPool", () -> {
+            pools.startPool(pool);
+            return null;
+        });
         assertThat(withoutLowWater(Dmsetup.tablesByName())).isEqualTo(withoutLowWater(running));
 
         for (int i = 1; i < POOLS; i++) {
-            String name = "p" + i;
-            String path = ((Object[]) ((Object[]) calls.call("/org/storage/stratis3", M9, "CreatePool",
-                    "sasa((bu)s)a((bu)ss)(bt)(bs)(bb)", createArgs(name, List.of(devices.get(i + 1).toString()))).ok().payload())[1])[0]
-                    .toString();
-            calls.call(path, P9, "CreateFilesystems", "a(s(bs)(bs))", one(s("fs", s(false, ""), s(false, "")))).ok();
+            pools.createFilesystem(pools.createPool("p" + i, devices.get(i + 1)), "fs");
         }
         Map<String, String> tenPools = withoutLowWater(Dmsetup.tablesByName());
         assertThat(tenPools.keySet().stream().filter(n -> n.endsWith("-thinpool-pool"))).hasSize(POOLS);

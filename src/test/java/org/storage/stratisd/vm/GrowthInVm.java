@@ -1,9 +1,10 @@
 package org.storage.stratisd.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.storage.stratisd.testsupport.StratisCalls.createArgs;
 import static org.storage.stratisd.testsupport.StratisCalls.one;
 import static org.storage.stratisd.testsupport.StratisCalls.s;
+import static org.storage.stratisd.vm.PoolCalls.F9;
+import static org.storage.stratisd.vm.PoolCalls.P9;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,9 +32,6 @@ import org.storage.stratisd.testsupport.StratisCalls;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GrowthInVm {
 
-    private static final String M9 = "org.storage.stratis3.Manager.r9";
-    private static final String P9 = "org.storage.stratis3.pool.r9";
-    private static final String F9 = "org.storage.stratis3.filesystem.r9";
     private static final String B9 = "org.storage.stratis3.blockdev.r9";
     private static final long TEN_GIB = 10L << 30;
     private static final Duration CHECK = Duration.ofSeconds(60);
@@ -57,12 +55,7 @@ class GrowthInVm {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-        }
-        Guest.run("sh", "-c", "umount /mnt/growth 2>/dev/null; true");
-        Dmsetup.removeStack("stratis-1-");
-        loops.close();
+        RealDaemon.tearDown(daemon, loops, "/mnt/growth");
     }
 
     private static StratisCalls calls() {
@@ -72,9 +65,7 @@ class GrowthInVm {
     @Test
     @Order(1)
     void aPoolThatCannotGrowSwitchesToErrorIfNoSpaceWithinACheck() throws Exception {
-        StratisCalls.Result r = calls().call("/org/storage/stratis3", M9, "CreatePool", "sasa((bu)s)a((bu)ss)(bt)(bs)(bb)",
-                createArgs("grower", List.of(a.toString()))).ok();
-        poolPath = ((Object[]) ((Object[]) r.payload())[1])[0].toString();
+        poolPath = daemon.pools().createPool("grower", a);
         String uuid = (String) calls().get(poolPath, P9, "Uuid");
         thinpool = "stratis-1-private-" + uuid + "-thinpool-pool";
         assertThat(Dmsetup.tables().get(thinpool)).isEqualTo("0 19263488 thin-pool " + Dmsetup.devnums().get(thinpool.replace(

@@ -1,10 +1,12 @@
 package org.storage.stratisd.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.storage.stratisd.testsupport.StratisCalls.createArgs;
 import static org.storage.stratisd.testsupport.StratisCalls.o;
 import static org.storage.stratisd.testsupport.StratisCalls.one;
 import static org.storage.stratisd.testsupport.StratisCalls.s;
+import static org.storage.stratisd.vm.PoolCalls.F9;
+import static org.storage.stratisd.vm.PoolCalls.M9;
+import static org.storage.stratisd.vm.PoolCalls.P9;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -33,9 +35,6 @@ import org.storage.stratisd.testsupport.StratisCalls;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PoolLifecycleInVm {
 
-    private static final String M9 = "org.storage.stratis3.Manager.r9";
-    private static final String P9 = "org.storage.stratis3.pool.r9";
-    private static final String F9 = "org.storage.stratis3.filesystem.r9";
     private static final long TEN_GIB = 10L << 30;
 
     private static LoopDevices loops;
@@ -59,12 +58,7 @@ class PoolLifecycleInVm {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-        }
-        Guest.run("sh", "-c", "umount /mnt/lifecycle-* 2>/dev/null; true");
-        Dmsetup.removeStack("stratis-1-");
-        loops.close();
+        RealDaemon.tearDown(daemon, loops, "/mnt/lifecycle-*");
     }
 
     private static StratisCalls calls() {
@@ -74,9 +68,7 @@ class PoolLifecycleInVm {
     @Test
     @Order(1)
     void createPoolLaysTheStackOutAsTheSpecsExampleA() throws Exception {
-        StratisCalls.Result r = calls().call("/org/storage/stratis3", M9, "CreatePool", "sasa((bu)s)a((bu)ss)(bt)(bs)(bb)",
-                createArgs("life", List.of(a.toString(), b.toString()))).ok();
-        poolPath = ((Object[]) ((Object[]) r.payload())[1])[0].toString();
+        poolPath = daemon.pools().createPool("life", a, b);
         pool = uuid((String) calls().get(poolPath, P9, "Uuid"));
         String p = simple(pool);
         String prefix = "stratis-1-private-" + p + "-";
@@ -183,16 +175,14 @@ class PoolLifecycleInVm {
     @Order(6)
     void stopPoolTearsEverythingDownAndRecordsStartedFalse() throws Exception {
         Map<String, String> before = Dmsetup.tablesByName();
-        calls().call("/org/storage/stratis3", M9, "StopPool", "ss", pool.toString(), "uuid").ok();
+        daemon.pools().stopPool(pool.toString());
         assertThat(Dmsetup.names()).noneMatch(n -> n.startsWith("stratis-1-"));
         assertThat(Path.of("/dev/stratis/life/fs1")).doesNotExist();
         try (FileBlockAccess access = FileBlockAccess.openReadOnly(a)) {
             assertThat(PoolSaveCodec.parse(MetadataArea.read(access).newest().orElseThrow().data().orElseThrow()).started())
                     .contains(false);
         }
-        // Manager.r4's StartPool: the same engine call as r9's, without the descriptor dbus-java cannot nest.
-        calls().call("/org/storage/stratis3", "org.storage.stratis3.Manager.r4", "StartPool", "ss(bs)", pool.toString(), "uuid",
-                s(false, "")).ok();
+        daemon.pools().startPool(pool.toString());
         // Set up from metadata, the thin pool's low-water mark is its whole data device (spec §1.4): the first
         // allocation then raises an event and the first check sets the standard mark; otherwise the same tables.
         String thinpool = "stratis-1-private-" + simple(pool) + "-thinpool-pool";

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.storage.stratisd.testsupport.BusClient;
 import org.storage.stratisd.testsupport.DaemonProcess;
+import org.storage.stratisd.testsupport.LoopDevices;
 import org.storage.stratisd.testsupport.StratisCalls;
 
 /**
@@ -21,12 +22,14 @@ final class RealDaemon implements AutoCloseable {
     private final DaemonProcess process;
     private final BusClient client;
     private final StratisCalls calls;
+    private final PoolCalls pools;
 
     private RealDaemon(String name, DaemonProcess process, BusClient client) {
         this.name = name;
         this.process = process;
         this.client = client;
         this.calls = new StratisCalls(client);
+        this.pools = new PoolCalls(calls);
     }
 
     /**
@@ -56,6 +59,27 @@ final class RealDaemon implements AutoCloseable {
 
     StratisCalls calls() {
         return calls;
+    }
+
+    PoolCalls pools() {
+        return pools;
+    }
+
+    /**
+     * Ends a real-kernel test class: the daemon stopped (if one was started), the mount points
+     * unmounted, what is left of the pools' device-mapper stacks removed, the loop devices detached.
+     */
+    static void tearDown(RealDaemon daemon, LoopDevices loops, String... mountPoints) throws Exception {
+        if (daemon != null) {
+            daemon.close();
+        }
+        for (String mountPoint : mountPoints) {
+            Guest.run("sh", "-c", "umount " + mountPoint + " 2>/dev/null; true");
+        }
+        Dmsetup.removeStack("stratis-1-");
+        if (loops != null) {
+            loops.close();
+        }
     }
 
     DaemonProcess process() {

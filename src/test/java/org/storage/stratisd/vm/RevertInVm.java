@@ -1,10 +1,11 @@
 package org.storage.stratisd.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.storage.stratisd.testsupport.StratisCalls.createArgs;
 import static org.storage.stratisd.testsupport.StratisCalls.o;
 import static org.storage.stratisd.testsupport.StratisCalls.one;
 import static org.storage.stratisd.testsupport.StratisCalls.s;
+import static org.storage.stratisd.vm.PoolCalls.F9;
+import static org.storage.stratisd.vm.PoolCalls.P9;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +26,6 @@ import org.storage.stratisd.testsupport.StratisCalls;
  */
 class RevertInVm {
 
-    private static final String M9 = "org.storage.stratis3.Manager.r9";
-    private static final String P9 = "org.storage.stratis3.pool.r9";
-    private static final String F9 = "org.storage.stratis3.filesystem.r9";
 
     private static LoopDevices loops;
     private static Path a;
@@ -42,20 +40,13 @@ class RevertInVm {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-        }
-        Guest.run("sh", "-c", "umount /mnt/revert 2>/dev/null; true");
-        Dmsetup.removeStack("stratis-1-");
-        loops.close();
+        RealDaemon.tearDown(daemon, loops, "/mnt/revert");
     }
 
     @Test
     void theScheduledSnapshotBecomesItsOriginAtTheNextStart() throws Exception {
         StratisCalls calls = daemon.calls();
-        StratisCalls.Result created = calls.call("/org/storage/stratis3", M9, "CreatePool", "sasa((bu)s)a((bu)ss)(bt)(bs)(bb)",
-                createArgs("rev", List.of(a.toString()))).ok();
-        String poolPath = ((Object[]) ((Object[]) created.payload())[1])[0].toString();
+        String poolPath = daemon.pools().createPool("rev", a);
         String pool = (String) calls.get(poolPath, P9, "Uuid");
         StratisCalls.Result r = calls.call(poolPath, P9, "CreateFilesystems", "a(s(bs)(bs))",
                 one(s("data", s(false, ""), s(false, "")))).ok();
@@ -73,9 +64,8 @@ class RevertInVm {
         String snapTable = Dmsetup.tables().get("stratis-1-" + pool + "-thin-fs-" + snap);
 
         assertThat(calls.set(snapPath, F9, "MergeScheduled", new Variant<>(true))).isNull();
-        calls.call("/org/storage/stratis3", M9, "StopPool", "ss", pool, "uuid").ok();
-        calls.call("/org/storage/stratis3", "org.storage.stratis3.Manager.r4", "StartPool", "ss(bs)", pool, "uuid", s(false, ""))
-                .ok();
+        daemon.pools().stopPool(pool);
+        daemon.pools().startPool(pool);
         Guest.run("udevadm", "settle");
 
         Map<String, String> tables = Dmsetup.tables();

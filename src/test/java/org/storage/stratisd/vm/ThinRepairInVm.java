@@ -1,9 +1,9 @@
 package org.storage.stratisd.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.storage.stratisd.testsupport.StratisCalls.createArgs;
 import static org.storage.stratisd.testsupport.StratisCalls.one;
 import static org.storage.stratisd.testsupport.StratisCalls.s;
+import static org.storage.stratisd.vm.PoolCalls.P9;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -29,8 +29,6 @@ import org.storage.stratisd.testsupport.StratisCalls;
  */
 class ThinRepairInVm {
 
-    private static final String M9 = "org.storage.stratis3.Manager.r9";
-    private static final String P9 = "org.storage.stratis3.pool.r9";
     /** Where the metadata space map's root lies in the thin-pool superblock, and its index block's number in that root. */
     private static final int METADATA_SM_ROOT = 192;
     private static final int BITMAP_ROOT_IN_SM_ROOT = 16;
@@ -49,29 +47,22 @@ class ThinRepairInVm {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-        }
-        Guest.run("sh", "-c", "umount /mnt/repair 2>/dev/null; true");
-        Dmsetup.removeStack("stratis-1-");
-        loops.close();
+        RealDaemon.tearDown(daemon, loops, "/mnt/repair");
     }
 
     @Test
     void damagedThinMetadataIsRepairedIntoTheSpareAtStart() throws Exception {
         StratisCalls calls = daemon.calls();
-        StratisCalls.Result created = calls.call("/org/storage/stratis3", M9, "CreatePool", "sasa((bu)s)a((bu)ss)(bt)(bs)(bb)",
-                createArgs("fix", List.of(a.toString()))).ok();
-        String poolPath = ((Object[]) ((Object[]) created.payload())[1])[0].toString();
+        String poolPath = daemon.pools().createPool("fix", a);
         String pool = (String) calls.get(poolPath, P9, "Uuid");
-        calls.call(poolPath, P9, "CreateFilesystems", "a(s(bs)(bs))", one(s("fs", s(false, ""), s(false, "")))).ok();
+        daemon.pools().createFilesystem(poolPath, "fs");
         Guest.run("udevadm", "settle");
         Guest.run("mkdir", "-p", "/mnt/repair");
         Guest.run("mount", "/dev/stratis/fix/fs", "/mnt/repair");
         Guest.run("sh", "-c", "head -c 8388608 /dev/urandom > /mnt/repair/data && sync");
         String checksum = Guest.run("sha256sum", "/mnt/repair/data").split(" ")[0];
         Guest.run("umount", "/mnt/repair");
-        calls.call("/org/storage/stratis3", M9, "StopPool", "ss", pool, "uuid").ok();
+        daemon.pools().stopPool(pool);
 
         PoolSave stopped = Guest.metadata(a);
         List<PoolSave.Range> meta = stopped.flexDevs().thinMetaDev();
@@ -88,8 +79,7 @@ class ThinRepairInVm {
             dev.force(true);
         }
 
-        calls.call("/org/storage/stratis3", "org.storage.stratis3.Manager.r4", "StartPool", "ss(bs)", pool, "uuid", s(false, ""))
-                .ok();
+        daemon.pools().startPool(pool);
         assertThat(daemon.process().log()).contains("Thin metadata of pool fix does not check")
                 .contains("Thin metadata of pool fix repaired");
         PoolSave started = Guest.metadata(a);
@@ -104,9 +94,8 @@ class ThinRepairInVm {
         Guest.run("umount", "/mnt/repair");
 
         // Stopped and started again, the repaired copy checks: no second repair.
-        calls.call("/org/storage/stratis3", M9, "StopPool", "ss", pool, "uuid").ok();
-        calls.call("/org/storage/stratis3", "org.storage.stratis3.Manager.r4", "StartPool", "ss(bs)", pool, "uuid", s(false, ""))
-                .ok();
+        daemon.pools().stopPool(pool);
+        daemon.pools().startPool(pool);
         assertThat(daemon.process().log().split("Thin metadata of pool fix repaired", -1)).hasSize(2);
         assertThat(Guest.metadata(a).flexDevs().thinMetaDev()).isEqualTo(spare);
     }

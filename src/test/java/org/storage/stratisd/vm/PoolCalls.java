@@ -1,0 +1,61 @@
+package org.storage.stratisd.vm;
+
+import static org.storage.stratisd.testsupport.StratisCalls.createArgs;
+import static org.storage.stratisd.testsupport.StratisCalls.one;
+import static org.storage.stratisd.testsupport.StratisCalls.s;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.storage.stratisd.testsupport.StratisCalls;
+
+/** The calls the real-kernel tests make again and again, each expected to succeed (return code 0). */
+final class PoolCalls {
+
+    static final String MANAGER = "/org/storage/stratis3";
+    static final String M9 = "org.storage.stratis3.Manager.r9";
+    static final String P9 = "org.storage.stratis3.pool.r9";
+    static final String F9 = "org.storage.stratis3.filesystem.r9";
+    static final String CREATE_POOL = "sasa((bu)s)a((bu)ss)(bt)(bs)(bb)";
+
+    private final StratisCalls calls;
+
+    PoolCalls(StratisCalls calls) {
+        this.calls = calls;
+    }
+
+    /**
+     * Creates an unencrypted pool.
+     *
+     * @return the pool's object path
+     */
+    String createPool(String name, Path... devices) throws Exception {
+        StratisCalls.Result r = calls.call(MANAGER, M9, "CreatePool", CREATE_POOL,
+                createArgs(name, List.of(devices).stream().map(Path::toString).toList())).ok();
+        return ((Object[]) ((Object[]) r.payload())[1])[0].toString();
+    }
+
+    /** @return the pool's UUID, in the simple form of the D-Bus API */
+    String uuid(String objectPath, String iface) throws Exception {
+        return (String) calls.get(objectPath, iface, "Uuid");
+    }
+
+    /**
+     * Creates a filesystem of the default size.
+     *
+     * @return its object path
+     */
+    String createFilesystem(String poolPath, String name) throws Exception {
+        StratisCalls.Result r = calls.call(poolPath, P9, "CreateFilesystems", "a(s(bs)(bs))",
+                one(s(name, s(false, ""), s(false, "")))).ok();
+        return ((Object[]) ((List<?>) ((Object[]) r.payload())[1]).getFirst())[0].toString();
+    }
+
+    void stopPool(String uuid) throws Exception {
+        calls.call(MANAGER, M9, "StopPool", "ss", uuid, "uuid").ok();
+    }
+
+    /** Manager.r4's StartPool: the same engine call as r9's, without the descriptor dbus-java cannot nest. */
+    void startPool(String uuid) throws Exception {
+        calls.call(MANAGER, "org.storage.stratis3.Manager.r4", "StartPool", "ss(bs)", uuid, "uuid", s(false, "")).ok();
+    }
+}
