@@ -36,7 +36,7 @@ java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Dstratisd.jar=/share
   "-Dstratisd.test.daemon-jvm-options=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" \
   -cp "/share/junit-platform-console-standalone.jar:$(cat classpath.txt)" \
   org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=tree --disable-ansi-colors \
-  "${SELECT[@]}" --reports-dir /share/reports 2>&1 | tee suite.log
+  "${SELECT[@]}" --fail-if-no-tests --reports-dir /share/reports 2>&1 | tee suite.log
 rc=${PIPESTATUS[0]}
 echo "guest-suite: tests done at $(up)s, launcher status $rc"
 dmesg | grep -iE "device-mapper|thin|xfs|stratis" | tail -50 > dmesg.txt

@@ -68,6 +68,12 @@ class EngineConfiguration {
                     properties.sim().filesystemCreationDelay()), Optional.empty(), Optional.empty());
         }
         log.info("Using StratEngine");
+        // As upstream: the executables are checked first (its message when one is missing), then
+        // device-mapper is opened.
+        Executables executables = new Executables(properties.real().executablePath());
+        REQUIRED.forEach(executables::find);
+        String blkid = executables.find(properties.real().blkid()).toString();
+        String thinMetadataSize = executables.find(properties.real().thinMetadataSize()).toString();
         DmIoctlDeviceMapper dm;
         try {
             dm = DmIoctlDeviceMapper.open();
@@ -76,13 +82,10 @@ class EngineConfiguration {
         }
         PrivateNamespace mounts = null;
         try {
-            Executables executables = new Executables(properties.real().executablePath());
-            REQUIRED.forEach(executables::find);
             Path sys = Path.of("/sys");
             Path proc = Path.of("/proc");
-            DeviceProber prober = new DeviceProber(new BlkidSignatures(executables.find(properties.real().blkid()).toString()), sys,
-                    proc);
-            ThinMetadataSizeTool thinMeta = new ThinMetadataSizeTool(executables.find(properties.real().thinMetadataSize()).toString());
+            DeviceProber prober = new DeviceProber(new BlkidSignatures(blkid), sys, proc);
+            ThinMetadataSizeTool thinMeta = new ThinMetadataSizeTool(thinMetadataSize);
             PoolInitializer initializer = new PoolInitializer(prober, thinMeta, Clock.systemUTC(), UUID::randomUUID, new SecureRandom());
             mounts = PrivateNamespace.create();
             Services services = new Services(dm, new StackExecutor(dm), mounts, new Tools(executables::find), thinMeta,

@@ -25,8 +25,8 @@ import org.storage.stratisd.testsupport.StratisCalls;
  * How a running pool grows and guards its space on a real kernel, with upstream's 10 s check
  * (real-engine spec §2.5, §2.6; §9 rows 14, 15, 21, 22, 24): a pool on one 10 GiB device runs out
  * of room to grow and switches to {@code error_if_no_space}; a second device brings it back to
- * queueing and its thin metadata and data grow onto it; a grown device is recorded in both
- * signature-block copies; a filesystem more than half full grows up to its size limit; the
+ * queueing and its thin metadata and data grow onto it; a grown device is reported as grown
+ * ({@code NewPhysicalSize}) and, after {@code GrowPhysicalDevice}, recorded in both signature-block copies; a filesystem more than half full grows up to its size limit; the
  * filesystem limit and overprovisioning follow upstream's rules.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -104,17 +104,25 @@ class GrowthInVm {
 
     @Test
     @Order(3)
-    void aGrownDeviceIsRecordedInBothSignatureBlocks() throws Exception {
-        String dev = blockdevUuid(b);
-        Guest.run("truncate", "-s", Long.toString(TEN_GIB + (2L << 30)), bImage.toString());
+    void aGrownDeviceIsReportedThenRecordedInBothSignatureBlocks() throws Exception {
+        String devPath = blockdevPath(b);
+        String dev = (String) get(devPath, B9, "Uuid");
+        assertThat((Object[]) get(devPath, B9, "NewPhysicalSize")).containsExactly(false, "");
+        long grown = TEN_GIB + (2L << 30);
+        Guest.run("truncate", "-s", Long.toString(grown), bImage.toString());
         Guest.run("losetup", "-c", b.toString());
+        // The loop device's change event tells the daemon; the new size is reported until it is recorded.
+        Guest.await("NewPhysicalSize after the resize", CHECK, () -> java.util.Arrays.equals((Object[]) get(devPath, B9,
+                "NewPhysicalSize"), new Object[] {true, Long.toString(grown)}));
         StratisCalls.Result r = calls().call(poolPath, P9, "GrowPhysicalDevice", "s", dev).ok();
         assertThat(r.payload()).isEqualTo(true);
-        assertThat(Guest.blkid(b)).containsEntry("BLOCKDEV_SECTORS", Long.toString((TEN_GIB + (2L << 30)) / 512));
+        assertThat(Guest.blkid(b)).containsEntry("BLOCKDEV_SECTORS", Long.toString(grown / 512));
         try (var access = org.storage.stratisd.engine.strat.device.FileBlockAccess.openReadOnly(b)) {
             byte[] head = access.readBytes(0, 8192);
             assertThat(java.util.Arrays.copyOfRange(head, 512, 1024)).isEqualTo(java.util.Arrays.copyOfRange(head, 4608, 5120));
         }
+        assertThat((Object[]) get(devPath, B9, "NewPhysicalSize")).containsExactly(false, "");
+        assertThat(get(devPath, B9, "TotalPhysicalSize")).isEqualTo(Long.toString(grown));
         assertThat(calls().call(poolPath, P9, "GrowPhysicalDevice", "s", dev).ok().payload()).isEqualTo(false);
     }
 
@@ -184,11 +192,11 @@ class GrowthInVm {
         }
     }
 
-    private static String blockdevUuid(Path device) throws Exception {
+    private static String blockdevPath(Path device) throws Exception {
         for (var e : daemon.client().managedObjects().entrySet()) {
             var props = e.getValue().get(B9);
             if (props != null && device.toString().equals(props.get("Devnode").getValue())) {
-                return (String) props.get("Uuid").getValue();
+                return e.getKey().toString();
             }
         }
         throw new AssertionError("no block device " + device);

@@ -41,6 +41,6 @@ final class SimBlockdev {
     }
 
     BlockdevView view() {
-        return new BlockdevView(uuid, devnode, devnode, tier, initializationTime, SIZE_BYTES, userInfo);
+        return new BlockdevView(uuid, devnode, devnode, tier, initializationTime, SIZE_BYTES, userInfo, Optional.empty());
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -110,6 +111,16 @@ public final class DeviceInventory {
     /** @return the devices with the Stratis magic that cannot be read, with why */
     public Map<Path, String> unreadable() {
         return Map.copyOf(unreadable);
+    }
+
+    /**
+     * A member's size as last probed.
+     *
+     * @param device the device node
+     * @return its size in bytes, if it is a Stratis member the inventory knows
+     */
+    public OptionalLong sizeBytes(Path device) {
+        return members.get(device) instanceof DeviceIdentity.StratisMember m ? OptionalLong.of(m.sizeBytes()) : OptionalLong.empty();
     }
 
     private void record(Path device, DeviceIdentity identity) {

@@ -73,8 +73,9 @@ final class PlannedDevices {
         return switch (device) {
             case DeviceIdentity.StratisMember m -> new BlockdevView(uuid, path, path,
                     cacheRecord.isPresent() ? Tier.CACHE : Tier.DATA, m.block().initTimeSeconds(),
-                    BigInteger.valueOf(m.sizeBytes()), record.or(() -> cacheRecord).flatMap(PoolSave.BlockDev::userInfo));
-            default -> new BlockdevView(uuid, path, path, Tier.DATA, 0, BigInteger.ZERO, Optional.empty());
+                    BigInteger.valueOf(m.sizeBytes()), record.or(() -> cacheRecord).flatMap(PoolSave.BlockDev::userInfo),
+                    Optional.empty());
+            default -> new BlockdevView(uuid, path, path, Tier.DATA, 0, BigInteger.ZERO, Optional.empty(), Optional.empty());
         };
     }
 }

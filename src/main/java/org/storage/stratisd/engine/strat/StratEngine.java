@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -486,10 +487,18 @@ public final class StratEngine implements Engine {
 
     // ---- events and identity
 
-    /** Applies the events to the inventory, plans again, and sets up every pool that became ready and was running. */
+    /**
+     * Applies the events to the inventory, plans again, and sets up every pool that became ready and
+     * was running; a running pool whose device changed size reports the new size.
+     */
     @Override
     public List<PoolView> handleDeviceEvents(List<DeviceEvent> events) {
-        return inventory.handle(events) ? replanAndSetUp() : List.of();
+        Map<UUID, PoolView> changed = new LinkedHashMap<>();
+        if (inventory.handle(events)) {
+            replanAndSetUp().forEach(p -> changed.put(p.uuid(), p));
+        }
+        pools.noteSizes(inventory::sizeBytes).forEach(p -> changed.put(p.uuid(), p));
+        return List.copyOf(changed.values());
     }
 
     @Override

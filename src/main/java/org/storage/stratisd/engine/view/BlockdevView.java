@@ -14,6 +14,8 @@ import java.util.UUID;
  * @param initializationTime seconds since the epoch when Stratis initialised the device
  * @param totalPhysicalSize  size in bytes
  * @param userInfo           free-form user label, if set
+ * @param newPhysicalSize    the device's size in bytes now, if it differs from {@code totalPhysicalSize}
+ *                           (it grew, and {@code GrowPhysicalDevice} has not recorded it yet)
  */
 public record BlockdevView(
         UUID uuid,
@@ -22,5 +24,6 @@ public record BlockdevView(
         Tier tier,
         long initializationTime,
         BigInteger totalPhysicalSize,
-        Optional<String> userInfo) {
+        Optional<String> userInfo,
+        Optional<BigInteger> newPhysicalSize) {
 }

@@ -4,6 +4,7 @@ import static org.storage.stratisd.dbus.api.InterfaceDefinition.EmitsChanged.CON
 import static org.storage.stratisd.dbus.api.InterfaceDefinition.EmitsChanged.FALSE;
 import static org.storage.stratisd.dbus.api.InterfaceDefinition.EmitsChanged.TRUE;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,7 +101,7 @@ public final class BlockdevInterfaces {
         v.put("Tier", Values.u16(dev.tier().ordinal()));
         v.put("TotalPhysicalSize", Values.string(dev.totalPhysicalSize().toString()));
         v.put("Uuid", Values.string(Values.simple(dev.uuid())));
-        v.put("NewPhysicalSize", Values.optionalString(Optional.empty()));
+        v.put("NewPhysicalSize", Values.optionalString(dev.newPhysicalSize().map(BigInteger::toString)));
         v.put("UserInfo", Values.optionalString(dev.userInfo()));
         return (name, revision) -> v.get(name);
     }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.storage.stratisd.engine.strat.dm.DevNum;
 import org.storage.stratisd.engine.strat.serde.PoolSave;
@@ -26,6 +27,8 @@ public final class Blockdev {
     private List<Range> integrityMetaAllocs;
     private Optional<String> userInfo;
     private final Optional<String> hardwareInfo;
+    /** The size the device was last seen with, when it differs from the recorded one (a grown device, before GrowPhysicalDevice). */
+    private OptionalLong newSizeSectors = OptionalLong.empty();
 
     /**
      * Creates the device's record.
@@ -135,6 +138,28 @@ public final class Blockdev {
     public void grew(long newSize, List<Range> integrityMetaAllocs) {
         this.sizeSectors = newSize;
         this.integrityMetaAllocs = List.copyOf(integrityMetaAllocs);
+        this.newSizeSectors = OptionalLong.empty();
+    }
+
+    /**
+     * Notes the size the device has now (from a udev event): different from the recorded size, it is
+     * reported as the device's new size until {@code GrowPhysicalDevice} records it.
+     *
+     * @param sectors the device's size now
+     * @return whether what is reported changed
+     */
+    public boolean seen(long sectors) {
+        OptionalLong now = sectors == sizeSectors ? OptionalLong.empty() : OptionalLong.of(sectors);
+        if (now.equals(newSizeSectors)) {
+            return false;
+        }
+        newSizeSectors = now;
+        return true;
+    }
+
+    /** @return the device's size now, if it differs from the recorded size */
+    public OptionalLong newSizeSectors() {
+        return newSizeSectors;
     }
 
     /**

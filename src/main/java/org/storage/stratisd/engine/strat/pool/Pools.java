@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.storage.stratisd.engine.Actions.Change;
@@ -371,6 +373,31 @@ public final class Pools {
             stack.save(pool, true);
         }
         return added;
+    }
+
+    /**
+     * Notes the sizes the running pools' devices have now: a device whose size differs from the
+     * recorded one reports it as its new physical size, until {@code GrowPhysicalDevice}.
+     *
+     * @param sizeBytes a device's size now, if known
+     * @return the pools whose reported sizes changed
+     */
+    public List<PoolView> noteSizes(Function<Path, OptionalLong> sizeBytes) {
+        List<PoolView> changed = new ArrayList<>();
+        for (UUID uuid : table.uuids()) {
+            StratPool pool = table.get(uuid).orElseThrow();
+            boolean any = false;
+            for (Blockdev d : pool.backstore().dataTier().devices()) {
+                OptionalLong bytes = sizeBytes.apply(d.devnode());
+                if (bytes.isPresent()) {
+                    any |= d.seen(bytes.getAsLong() / 512);
+                }
+            }
+            if (any) {
+                changed.add(pool.view());
+            }
+        }
+        return changed;
     }
 
     /**

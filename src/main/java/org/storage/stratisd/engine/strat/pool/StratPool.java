@@ -277,7 +277,8 @@ final class StratPool {
                 .orElse(BigInteger.ZERO);
         List<FilesystemView> fss = filesystems.values().stream().map(f -> f.view(name)).toList();
         List<BlockdevView> devs = backstore.dataTier().devices().stream().map(d -> new BlockdevView(d.uuid(), d.devnode().toString(),
-                d.devnode().toString(), Tier.DATA, d.initTimeSeconds(), sectors(d.sizeSectors()), d.userInfo())).toList();
+                d.devnode().toString(), Tier.DATA, d.initTimeSeconds(), sectors(d.sizeSectors()), d.userInfo(),
+                d.newSizeSectors().isPresent() ? Optional.of(sectors(d.newSizeSectors().getAsLong())) : Optional.empty())).toList();
         PoolSave.IntegritySpec integrity = backstore.dataTier().integritySpec()
                 .orElse(new PoolSave.IntegritySpec("0b", 0, IntegritySpec.BLOCK_SIZE, false));
         return new PoolView(uuid, name, Optional.empty(), Optional.empty(), "fully_operational", backstore.cacheTier().isPresent(),

@@ -92,6 +92,19 @@ class BackstoreTest {
         assertThat(backstore.mark()).isEqualTo(mark);
     }
 
+    @Test
+    void aDeviceSeenLargerReportsItsNewSizeUntilItsGrowthIsRecorded() {
+        Blockdev a = device(A);
+        assertThat(a.seen(TEN_GIB)).isFalse();
+        assertThat(a.newSizeSectors()).isEmpty();
+        assertThat(a.seen(TEN_GIB + 4096)).isTrue();
+        assertThat(a.seen(TEN_GIB + 4096)).as("the same size again changes nothing").isFalse();
+        assertThat(a.newSizeSectors()).hasValue(TEN_GIB + 4096);
+        a.grew(TEN_GIB + 4096, List.of());
+        assertThat(a.newSizeSectors()).isEmpty();
+        assertThat(a.seen(TEN_GIB + 4096)).isFalse();
+    }
+
     private static Blockdev device(UUID uuid) {
         return Blockdev.initialise(uuid, Path.of("/dev/null"), new DevNum(7, 0), 0, TEN_GIB, Optional.of(Integrity.DEFAULT));
     }
