@@ -2,6 +2,7 @@ package org.storage.stratisd.engine.strat;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +86,7 @@ final class Reports {
     }
 
     static EngineState engineState(List<PoolView> running, List<PoolPlan> plans, Map<UUID, String> failures,
-                                   Map<java.nio.file.Path, String> unreadable) {
+                                   Map<Path, String> unreadable) {
         Stopped stopped = stopped(plans, failures);
         List<Pool> pools = running.stream().map(Reports::pool).toList();
         List<Unreadable> bad = new ArrayList<>();

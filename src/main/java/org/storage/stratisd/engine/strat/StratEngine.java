@@ -32,6 +32,7 @@ import org.storage.stratisd.engine.NameValidation;
 import org.storage.stratisd.engine.PoolId;
 import org.storage.stratisd.engine.PoolRules;
 import org.storage.stratisd.engine.strat.assembly.PoolPlan;
+import org.storage.stratisd.engine.strat.backstore.Blockdev;
 import org.storage.stratisd.engine.strat.backstore.Integrity;
 import org.storage.stratisd.engine.strat.pool.Pools;
 import org.storage.stratisd.engine.strat.serde.PoolSave;
@@ -130,7 +131,7 @@ public final class StratEngine implements Engine {
 
     private PoolView setUp(PoolPlan plan) throws EngineException {
         PoolSave save = plan.metadata().orElseThrow();
-        List<org.storage.stratisd.engine.strat.backstore.Blockdev> devices = PlannedDevices.dataTier(plan);
+        List<Blockdev> devices = PlannedDevices.dataTier(plan);
         PoolView view = pools.setup(plan.poolUuid(), plan.metadataVersion().orElse(1), save, devices,
                 PlannedDevices.lastUpdate(plan));
         setupFailures.remove(plan.poolUuid());
@@ -213,7 +214,7 @@ public final class StratEngine implements Engine {
             throw noPool(pool);
         }
         List<UUID> added = pools.addDataDevices(pool, devices.stream().map(Path::of).toList()).stream()
-                .map(org.storage.stratisd.engine.strat.backstore.Blockdev::uuid).toList();
+                .map(Blockdev::uuid).toList();
         List<BlockdevView> views = pools.view(pool).orElseThrow().blockdevs().stream().filter(b -> added.contains(b.uuid())).toList();
         for (BlockdevView dev : views) {
             inventory.identify(Path.of(dev.devnode()), false);
@@ -259,12 +260,17 @@ public final class StratEngine implements Engine {
 
     // ---- stopping and starting
 
-    @Override
-    public StopPoolAction stopPool(PoolId id) throws EngineException {
-        Optional<UUID> running = switch (id) {
+    /** The running pool a stop or start names, if one runs. */
+    private Optional<UUID> running(PoolId id) {
+        return switch (id) {
             case PoolId.ByUuid byUuid -> pools.running(byUuid.uuid()) ? Optional.of(byUuid.uuid()) : Optional.empty();
             case PoolId.ByName byName -> pools.byName(byName.name());
         };
+    }
+
+    @Override
+    public StopPoolAction stopPool(PoolId id) throws EngineException {
+        Optional<UUID> running = running(id);
         if (running.isPresent()) {
             List<BlockdevView> devices = pools.view(running.get()).orElseThrow().blockdevs();
             pools.stop(running.get());
@@ -281,10 +287,7 @@ public final class StratEngine implements Engine {
     @Override
     public StartPoolAction startPool(PoolId id, Optional<Optional<Long>> unlockMethod, boolean passphraseGiven,
                                      boolean removeCache) throws EngineException {
-        Optional<UUID> running = switch (id) {
-            case PoolId.ByUuid byUuid -> pools.running(byUuid.uuid()) ? Optional.of(byUuid.uuid()) : Optional.empty();
-            case PoolId.ByName byName -> pools.byName(byName.name());
-        };
+        Optional<UUID> running = running(id);
         if (running.isPresent()) {
             if (unlockMethod.isPresent()) {
                 throw new EngineException("Pool with UUID " + running.get() + " is not encrypted but an unlock method was provided");

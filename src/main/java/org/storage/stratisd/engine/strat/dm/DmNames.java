@@ -84,6 +84,11 @@ public record DmNames(UUID pool) {
      * @return its name
      */
     public String filesystem(UUID filesystem) {
-        return "stratis-" + FORMAT_VERSION + "-" + simple(pool) + "-thin-fs-" + simple(filesystem);
+        return filesystemPrefix() + simple(filesystem);
+    }
+
+    /** @return what the names of all the pool's thin devices start with */
+    public String filesystemPrefix() {
+        return "stratis-" + FORMAT_VERSION + "-" + simple(pool) + "-thin-fs-";
     }
 }

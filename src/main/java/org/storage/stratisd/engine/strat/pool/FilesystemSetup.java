@@ -56,8 +56,7 @@ final class FilesystemSetup {
             for (int i = 0; i < rest.size(); i++) {
                 FilesystemSave r = rest.get(i);
                 if (r.origin().filter(revert.snapshot().uuid()::equals).isPresent()) {
-                    FilesystemSave repointed = new FilesystemSave(r.name(), r.uuid(), r.thinId(), r.size(), r.created(),
-                            r.fsSizeLimit(), Optional.of(revert.origin().uuid()), r.merge());
+                    FilesystemSave repointed = r.withOrigin(Optional.of(revert.origin().uuid()));
                     rest.set(i, repointed);
                     saveOrWarn(pool, repointed);
                 }

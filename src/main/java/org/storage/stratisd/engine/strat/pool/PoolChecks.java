@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
@@ -53,15 +54,14 @@ final class PoolChecks {
     }
 
     /**
-     * The sectors the thin pool could ever hold: the usable backstore less the metadata volume and
-     * both thin metadata devices.
+     * The sectors a pool's thin pool could ever hold: the usable backstore less the metadata volume
+     * and both thin metadata devices.
      *
-     * @param usable the backstore's usable sectors
-     * @param meta   the thin metadata device's size
+     * @param pool the pool
      * @return sectors
      */
-    static long roomForData(long usable, long meta) {
-        return Math.max(0, usable - InitialLayout.MDV_SECTORS - 2 * meta);
+    static long roomForData(StratPool pool) {
+        return Math.max(0, pool.backstore().usableSize() - InitialLayout.MDV_SECTORS - 2 * PoolSave.sum(pool.thinMetaDev()));
     }
 
     /**
@@ -292,11 +292,10 @@ final class PoolChecks {
      * limit, and with overprovisioning off at most by what is left), and refreshes what each uses.
      */
     private void checkFilesystems(StratPool pool) {
-        long remaining = pool.overprovisioning() ? Long.MAX_VALUE
-                : Math.max(0, roomForData(pool.backstore().usableSize(), PoolSave.sum(pool.thinMetaDev())) - pool.filesystemsSize());
-        PoolFilesystems helper = new PoolFilesystems(services, stack);
+        long remaining = pool.overprovisioning() ? Long.MAX_VALUE : Math.max(0, roomForData(pool) - pool.filesystemsSize());
+        Map<String, Path> mounted = PoolFilesystems.mountPoints();
         for (StratFilesystem fs : new ArrayList<>(pool.filesystems().values())) {
-            Optional<Path> mountPoint = helper.mountPoint(fs);
+            Optional<Path> mountPoint = Optional.ofNullable(mounted.get(fs.devNum().toString()));
             if (mountPoint.isEmpty()) {
                 continue;
             }
@@ -340,8 +339,7 @@ final class PoolChecks {
             throw new EngineException("xfs_growfs of " + mountPoint + " failed; the thin device " + name
                     + " keeps its size: " + e.getMessage());
         }
-        FilesystemSave grown = new FilesystemSave(r.name(), r.uuid(), r.thinId(), newSize, r.created(), r.fsSizeLimit(), r.origin(),
-                r.merge());
+        FilesystemSave grown = r.withSize(newSize);
         try {
             pool.mdv().save(grown);
         } catch (IOException e) {

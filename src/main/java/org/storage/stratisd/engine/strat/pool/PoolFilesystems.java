@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,8 +101,7 @@ final class PoolFilesystems {
 
     private StratFilesystem createOne(StratPool pool, FilesystemSave planned, Undo undo) throws EngineException {
         long thinId = pool.takeThinId();
-        FilesystemSave record = new FilesystemSave(planned.name(), planned.uuid(), thinId, planned.size(), planned.created(),
-                planned.fsSizeLimit(), Optional.empty(), false);
+        FilesystemSave record = planned.withThinId(thinId);
         String thinpool = pool.names().thinpool();
         try {
             services.dm().message(thinpool, 0, "create_thin " + thinId);
@@ -114,9 +114,7 @@ final class PoolFilesystems {
             StratFilesystem fs = new StratFilesystem(record, pool.devices().get(thin.name()));
             pool.filesystems().put(record.uuid(), fs);
             return fs;
-        } catch (DmException e) {
-            throw new EngineException("Cannot create filesystem " + planned.name() + " in pool " + pool.name() + ": " + e.getMessage());
-        } catch (IOException e) {
+        } catch (DmException | IOException e) {
             throw new EngineException("Cannot create filesystem " + planned.name() + " in pool " + pool.name() + ": " + e.getMessage());
         }
     }
@@ -164,7 +162,7 @@ final class PoolFilesystems {
             PlannedDevice thin = StackPlan.thin(pool.names(), record.uuid(), record.size(), thinId);
             services.stack().ensure(thin, pool.devices(), undo);
             Path node = Path.of(pool.devices().get(thin.name()).dmNode());
-            if (mountPoint(source).isPresent()) {
+            if (mountPoints().containsKey(source.devNum().toString())) {
                 replayLog(node);
             }
             services.tools().setXfsUuid(node, record.uuid());
@@ -212,9 +210,7 @@ final class PoolFilesystems {
             applied.keySet().retainAll(pool.filesystems().keySet());
             for (Map.Entry<UUID, Optional<UUID>> e : applied.entrySet()) {
                 StratFilesystem snap = pool.filesystems().get(e.getKey());
-                FilesystemSave r = snap.record();
-                saveQuietly(pool, snap, new FilesystemSave(r.name(), r.uuid(), r.thinId(), r.size(), r.created(), r.fsSizeLimit(),
-                        e.getValue(), r.merge()));
+                saveQuietly(pool, snap, snap.record().withOrigin(e.getValue()));
             }
         }
         return new DestroyFilesystemsAction(destroyed, reparented);
@@ -241,8 +237,7 @@ final class PoolFilesystems {
         if (pool.filesystemByName(newName).isPresent()) {
             throw new EngineException("Entry with name " + newName + " already exists");
         }
-        FilesystemSave r = fs.record();
-        save(pool, fs, new FilesystemSave(newName, r.uuid(), r.thinId(), r.size(), r.created(), r.fsSizeLimit(), r.origin(), r.merge()));
+        save(pool, fs, fs.record().withName(newName));
         stack.announce(pool, fs);
         return new RenameAction.Renamed();
     }
@@ -274,7 +269,7 @@ final class PoolFilesystems {
         if (r.fsSizeLimit().equals(limit)) {
             return Change.IDENTITY;
         }
-        save(pool, fs, new FilesystemSave(r.name(), r.uuid(), r.thinId(), r.size(), r.created(), limit, r.origin(), r.merge()));
+        save(pool, fs, r.withFsSizeLimit(limit));
         return Change.CHANGED;
     }
 
@@ -302,7 +297,7 @@ final class PoolFilesystems {
         if (scheduled) {
             FilesystemRules.checkScheduleMerge(members(pool), member(fs));
         }
-        save(pool, fs, new FilesystemSave(r.name(), r.uuid(), r.thinId(), r.size(), r.created(), r.fsSizeLimit(), r.origin(), scheduled));
+        save(pool, fs, r.withMerge(scheduled));
         return Change.CHANGED;
     }
 
@@ -311,8 +306,7 @@ final class PoolFilesystems {
         if (pool.overprovisioning()) {
             return;
         }
-        long room = PoolChecks.roomForData(pool.backstore().usableSize(), org.storage.stratisd.engine.strat.serde.PoolSave.sum(
-                pool.thinMetaDev()));
+        long room = PoolChecks.roomForData(pool);
         if (pool.filesystemsSize() + adding > room) {
             throw new EngineException("The sum of the sizes of the filesystems, " + (pool.filesystemsSize() + adding)
                     + " sectors, would exceed the room for data in pool " + pool.name() + ", " + room
@@ -343,19 +337,24 @@ final class PoolFilesystems {
         }
     }
 
-    /** Where a filesystem is mounted, from the daemon's view of the mounts (by device number). */
-    Optional<Path> mountPoint(StratFilesystem fs) {
+    /**
+     * Where devices are mounted, from the daemon's view of the mounts, read once per call.
+     *
+     * @return the first mount point of each mounted device, by device number ({@code major:minor})
+     */
+    static Map<String, Path> mountPoints() {
+        Map<String, Path> out = new HashMap<>();
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
                 String[] f = line.split(" ");
-                if (f.length > 4 && f[2].equals(fs.devNum().toString())) {
-                    return Optional.of(Path.of(f[4].replace("\\040", " ")));
+                if (f.length > 4) {
+                    out.putIfAbsent(f[2], Path.of(f[4].replace("\\040", " ")));
                 }
             }
         } catch (IOException e) {
             log.debug("cannot read mountinfo: {}", e.getMessage());
         }
-        return Optional.empty();
+        return out;
     }
 
     /** Mounts a snapshot with {@code nouuid} on a temporary directory and unmounts it, replaying its XFS log. */

@@ -2,10 +2,14 @@ package org.storage.stratisd.engine.strat.pool;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -294,7 +298,7 @@ public final class Pools {
             return;
         }
         if (!allowed) {
-            long limit = PoolChecks.roomForData(pool.backstore().usableSize(), PoolSave.sum(pool.thinMetaDev()));
+            long limit = PoolChecks.roomForData(pool);
             long sum = pool.filesystemsSize();
             if (sum > limit) {
                 throw new EngineException("Cannot disable overprovisioning on a pool that is already overprovisioned; the sum of the"
@@ -351,7 +355,7 @@ public final class Pools {
      */
     public List<Blockdev> addDataDevices(UUID uuid, List<Path> devices) throws EngineException {
         StratPool pool = pool(uuid);
-        Set<Path> present = new java.util.HashSet<>();
+        Set<Path> present = new HashSet<>();
         for (Blockdev d : pool.backstore().dataTier().devices()) {
             present.add(real(d.devnode()));
         }
@@ -384,8 +388,7 @@ public final class Pools {
      */
     public List<PoolView> noteSizes(Function<Path, OptionalLong> sizeBytes) {
         List<PoolView> changed = new ArrayList<>();
-        for (UUID uuid : table.uuids()) {
-            StratPool pool = table.get(uuid).orElseThrow();
+        for (StratPool pool : table.all()) {
             boolean any = false;
             for (Blockdev d : pool.backstore().dataTier().devices()) {
                 OptionalLong bytes = sizeBytes.apply(d.devnode());
@@ -521,7 +524,7 @@ public final class Pools {
      */
     public String metadata(UUID uuid, boolean current) throws EngineException {
         StratPool pool = pool(uuid);
-        return new String(PoolSaveCodec.write(current ? pool.record(true) : pool.lastWritten()), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(PoolSaveCodec.write(current ? pool.record(true) : pool.lastWritten()), StandardCharsets.UTF_8);
     }
 
     /**
@@ -533,7 +536,7 @@ public final class Pools {
      * @throws EngineException if the pool does not run
      */
     public String filesystemMetadata(UUID uuid, Optional<String> filesystem) throws EngineException {
-        Map<String, FilesystemSave> out = new java.util.LinkedHashMap<>();
+        Map<String, FilesystemSave> out = new LinkedHashMap<>();
         for (StratFilesystem fs : pool(uuid).filesystems().values()) {
             if (filesystem.isEmpty() || filesystem.get().equals(fs.name())) {
                 out.put(fs.uuid().toString(), fs.record());
@@ -553,11 +556,11 @@ public final class Pools {
      * @return the pools to check
      */
     public Set<UUID> poolsWithEvents(Map<String, Long> counters) {
-        Set<UUID> changed = new java.util.LinkedHashSet<>();
+        Set<UUID> changed = new LinkedHashSet<>();
         for (UUID uuid : table.uuids()) {
             DmNames names = new DmNames(uuid);
             Set<String> fixed = Set.of(names.thinmeta(), names.thindata(), names.mdv(), names.thinpool());
-            String fsPrefix = names.filesystem(new UUID(0, 0)).replace(DmNames.simple(new UUID(0, 0)), "");
+            String fsPrefix = names.filesystemPrefix();
             Map<String, Long> mine = new HashMap<>();
             counters.forEach((name, nr) -> {
                 if (fixed.contains(name) || name.startsWith(fsPrefix)) {

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,7 @@ public final class Tools {
 
     private static final long TIMEOUT_SECONDS = 600;
     private static final Logger log = LoggerFactory.getLogger(Tools.class);
+    private static final Pattern MKFS_VERSION = Pattern.compile("mkfs\\.xfs version (\\d+)\\.");
 
     private final Function<String, Path> executables;
     /** Set on first use (mkfs.xfs -V), then read: whether mkfs.xfs needs {@code -i nrext64=0}; guarded by this. */
@@ -96,7 +99,7 @@ public final class Tools {
     private synchronized boolean needsNrext64() throws IOException {
         if (nrext64 == null) {
             String version = run("mkfs.xfs", List.of("-V")).strip();
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("mkfs\\.xfs version (\\d+)\\.").matcher(version);
+            Matcher m = MKFS_VERSION.matcher(version);
             nrext64 = !m.find() || Integer.parseInt(m.group(1)) >= 6;
         }
         return nrext64;

@@ -34,4 +34,34 @@ public record FilesystemSave(@JsonProperty(required = true) String name, @JsonPr
         fsSizeLimit = fsSizeLimit == null ? OptionalLong.empty() : fsSizeLimit;
         origin = origin == null ? Optional.empty() : origin;
     }
+
+    /** @return this record with another name */
+    public FilesystemSave withName(String newName) {
+        return new FilesystemSave(newName, uuid, thinId, size, created, fsSizeLimit, origin, merge);
+    }
+
+    /** @return this record with another thin id */
+    public FilesystemSave withThinId(long newThinId) {
+        return new FilesystemSave(name, uuid, newThinId, size, created, fsSizeLimit, origin, merge);
+    }
+
+    /** @return this record with another size, sectors */
+    public FilesystemSave withSize(long newSize) {
+        return new FilesystemSave(name, uuid, thinId, newSize, created, fsSizeLimit, origin, merge);
+    }
+
+    /** @return this record with another size limit, sectors */
+    public FilesystemSave withFsSizeLimit(OptionalLong newLimit) {
+        return new FilesystemSave(name, uuid, thinId, size, created, newLimit, origin, merge);
+    }
+
+    /** @return this record with another origin */
+    public FilesystemSave withOrigin(Optional<UUID> newOrigin) {
+        return new FilesystemSave(name, uuid, thinId, size, created, fsSizeLimit, newOrigin, merge);
+    }
+
+    /** @return this record with the revert scheduled or not */
+    public FilesystemSave withMerge(boolean newMerge) {
+        return new FilesystemSave(name, uuid, thinId, size, created, fsSizeLimit, origin, newMerge);
+    }
 }
