@@ -68,6 +68,22 @@ public final class DataTier {
         devices.addAll(added);
     }
 
+    /**
+     * Takes devices out again that were added but are not used yet (an addition whose metadata
+     * could not be written).
+     *
+     * @param unused the devices
+     * @throws IllegalStateException if a segment lies on one of them
+     */
+    public void remove(List<Blockdev> unused) {
+        for (Blockdev d : unused) {
+            if (segments.stream().anyMatch(s -> s.parent().equals(d.uuid()))) {
+                throw new IllegalStateException("device " + d.uuid() + " holds segments of the data tier");
+            }
+        }
+        devices.removeAll(unused);
+    }
+
     /** @return sectors on all devices */
     public long size() {
         return devices.stream().mapToLong(Blockdev::sizeSectors).sum();

@@ -281,8 +281,14 @@ public final class Pools {
             throw new EngineException("Currently Stratis can only handle a filesystem limit of up to " + max);
         }
         checks.extendMeta(pool, OptionalLong.of(limit), false);
+        long old = pool.fsLimit();
         pool.fsLimit(limit);
-        stack.save(pool, true);
+        try {
+            stack.save(pool, true);
+        } catch (EngineException e) {
+            pool.fsLimit(old);
+            throw e;
+        }
     }
 
     /**
@@ -309,7 +315,12 @@ public final class Pools {
             pool.outOfMetaSpace(false);
         }
         pool.overprovisioning(allowed);
-        stack.save(pool, true);
+        try {
+            stack.save(pool, true);
+        } catch (EngineException e) {
+            pool.overprovisioning(!allowed);
+            throw e;
+        }
     }
 
     /**
@@ -369,6 +380,7 @@ public final class Pools {
         try {
             stack.save(pool, true);
         } catch (EngineException e) {
+            pool.backstore().dataTier().remove(added);
             throw new EngineException(e.getMessage() + "; the new devices " + fresh + " were initialised but are not recorded"
                     + PoolInitializer.wipe(fresh));
         }

@@ -93,6 +93,23 @@ class BackstoreTest {
     }
 
     @Test
+    void anAddedDeviceNotUsedYetCanBeTakenOutAgainButOneHoldingSegmentsCannot() {
+        Blockdev a = device(A);
+        Blockdev b = device(B);
+        DataTier tier = new DataTier(List.of(a), List.of(), Optional.of(Integrity.DEFAULT));
+        assertThat(tier.alloc(List.of(4096L))).isTrue();
+        long size = tier.size();
+        tier.add(List.of(b));
+        assertThat(tier.size()).isGreaterThan(size);
+        tier.remove(List.of(b));
+        assertThat(tier.devices()).containsExactly(a);
+        assertThat(tier.size()).isEqualTo(size);
+        assertThatThrownBy(() -> tier.remove(List.of(a))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("holds segments");
+        assertThat(tier.devices()).containsExactly(a);
+    }
+
+    @Test
     void aDeviceSeenLargerReportsItsNewSizeUntilItsGrowthIsRecorded() {
         Blockdev a = device(A);
         assertThat(a.seen(TEN_GIB)).isFalse();
