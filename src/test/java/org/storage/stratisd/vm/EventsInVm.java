@@ -85,14 +85,8 @@ class EventsInVm {
         assertThat(grownSectors).isGreaterThan(dataSectors);
         assertThat(grownTable).contains(" 2048 15360 ");
         assertThat(dm().path("events").asLong()).isGreaterThan(eventsBefore);
-        Guest.await("the grown thin data in the metadata", Duration.ofSeconds(30), () -> {
-            try {
-                return PoolSave.sum(Guest.metadata(a).flexDevs().thinDataDev()) == grownSectors;
-            } catch (Exception e) {
-                return false;
-            }
-        });
-        PoolSave after = Guest.metadata(a);
+        PoolSave after = Guest.awaitMetadata(a, "the grown thin data in the metadata", Duration.ofSeconds(30),
+                save -> PoolSave.sum(save.flexDevs().thinDataDev()) == grownSectors);
         assertThat(after.backstore().cap().allocs()).hasSizeGreaterThan(before.backstore().cap().allocs().size());
         assertThat(after.backstore().dataTier().blockdev().allocs().getFirst())
                 .anySatisfy(segment -> assertThat(segment.parent().toString().replace("-", ""))

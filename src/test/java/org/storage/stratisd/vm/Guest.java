@@ -51,6 +51,31 @@ final class Guest {
     }
 
     /**
+     * Waits until a device's newest recorded metadata satisfies a condition (the daemon records a
+     * change its periodic check made after making it live) and returns that metadata.
+     *
+     * @param device    a member of the pool
+     * @param what      what is awaited, for the failure message
+     * @param timeout   how long at most
+     * @param condition the condition
+     * @return the first metadata read that satisfies it
+     */
+    static org.storage.stratisd.engine.strat.serde.PoolSave awaitMetadata(Path device, String what, java.time.Duration timeout,
+            java.util.function.Predicate<org.storage.stratisd.engine.strat.serde.PoolSave> condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            var save = metadata(device);
+            if (condition.test(save)) {
+                return save;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last recorded: " + save);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /**
      * {@code blkid -p -o export} of a device, as key-value pairs (empty when blkid finds nothing).
      *
      * @param device the device
