@@ -26,6 +26,7 @@ import org.storage.stratisd.engine.strat.dm.DmException;
 import org.storage.stratisd.engine.strat.identify.BlkidSignatures;
 import org.storage.stratisd.engine.strat.identify.DeviceProber;
 import org.storage.stratisd.engine.strat.identify.DeviceScanner;
+import org.storage.stratisd.engine.strat.keys.StratKeys;
 import org.storage.stratisd.engine.strat.pool.Pools;
 import org.storage.stratisd.engine.strat.pool.Services;
 import org.storage.stratisd.engine.strat.stack.StackExecutor;
@@ -33,6 +34,7 @@ import org.storage.stratisd.engine.strat.sys.Tools;
 import org.storage.stratisd.engine.strat.sys.Uevents;
 import org.storage.stratisd.engine.view.PoolView;
 import org.storage.stratisd.kernel.DmIoctlDeviceMapper;
+import org.storage.stratisd.kernel.KernelKeyring;
 import org.storage.stratisd.kernel.PrivateNamespace;
 import org.storage.stratisd.metrics.DaemonMetrics;
 import org.storage.stratisd.observability.InstrumentedEngineLock;
@@ -91,7 +93,7 @@ class EngineConfiguration {
             Services services = new Services(dm, new StackExecutor(dm), mounts, new Tools(executables::find), thinMeta,
                     new Uevents(sys), Clock.systemUTC(), new SecureRandom());
             StratEngine engine = new StratEngine(new DeviceInventory(prober, new DeviceScanner(sys, Path.of("/dev"))),
-                    new Pools(services, initializer));
+                    new Pools(services, initializer), new StratKeys(new KernelKeyring()));
             long start = System.nanoTime();
             List<PoolView> started = engine.start();
             log.info("Initial scan: {} pool(s) set up, {} found but not running, in {} ms", started.size(), engine.plans().size(),

@@ -59,6 +59,17 @@ interface LibC extends Library {
 
     int unshare(int flags) throws LastErrorException;
 
+    /**
+     * A system call with no C library wrapper (the keyring's {@code add_key} and {@code keyctl});
+     * integer arguments are passed as {@code long}s, pointers as JNA memory.
+     *
+     * @param number the call's number on this architecture
+     * @param args   its arguments
+     * @return its result
+     * @throws LastErrorException with errno when it fails
+     */
+    NativeLong syscall(NativeLong number, Object... args) throws LastErrorException;
+
     int getpid();
 
     int gettid();

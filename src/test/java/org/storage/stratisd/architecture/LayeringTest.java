@@ -33,7 +33,8 @@ class LayeringTest {
         noClasses().that().resideInAPackage("org.storage.stratisd.kernel..")
                 .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("org.storage.stratisd..")
                         .and(JavaClass.Predicates.resideOutsideOfPackages("org.storage.stratisd.kernel..",
-                                "org.storage.stratisd.engine.strat.dm..", "org.storage.stratisd.engine.strat.sys..")))
+                                "org.storage.stratisd.engine.strat.dm..", "org.storage.stratisd.engine.strat.sys..",
+                                "org.storage.stratisd.engine.strat.keys..")))
                 .orShould().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.freedesktop..")
                 .check(CLASSES);
     }

@@ -41,9 +41,10 @@ class ConformanceTableTest {
         COVERAGE.put("Manager.DestroyPool", api + " (r9), " + full + " (filesystems remaining)");
         COVERAGE.put("Manager.StartPool", full + " (r9 through dbus-python with fd passing, r4)");
         COVERAGE.put("Manager.StopPool", full + " (r9 by name and UUID, r2 by path)");
-        COVERAGE.put("Manager.ListKeys", full + " (r9), BusPolicyIT (as nobody)");
-        COVERAGE.put("Manager.SetKey", full + " (r9: file and pipe descriptors, 64-byte rule), " + api + " (fd closing)");
-        COVERAGE.put("Manager.UnsetKey", full + " (r9)");
+        COVERAGE.put("Manager.ListKeys", full + " (r9), BusPolicyIT (as nobody), KeysInVm (real engine, kernel keyring)");
+        COVERAGE.put("Manager.SetKey", full + " (r9: file and pipe descriptors, 64-byte rule), " + api + " (fd closing), KeysInVm"
+                + " (real engine: created, identity, changed, 65 bytes)");
+        COVERAGE.put("Manager.UnsetKey", full + " (r9), KeysInVm (real engine)");
         COVERAGE.put("Manager.RefreshState", full + " (r9)");
         COVERAGE.put("Manager.EngineStateReport", full + " (r9), BusPolicyIT (r3, as nobody)");
         COVERAGE.put("Manager.UnlockPool", full + " (r0, r1)");

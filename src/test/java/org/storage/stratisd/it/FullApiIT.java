@@ -248,6 +248,10 @@ class FullApiIT {
                 "Devices /dev/d1 are already in the data tier of pool with UUID "
                         + formatUuid((String) stratis.get(poolPath, P9, "Uuid")) + " and name devs");
         assertThat(stratis.call(poolPath, P9, "GrowPhysicalDevice", "s", "not-a-uuid").rc()).isEqualTo(1);
+        // Found by an outside fuzzer: the same UUID in Arabic-Indic digits was taken for one (rc 0).
+        Result arabic = stratis.call(poolPath, P9, "GrowPhysicalDevice", "s", "\u0660".repeat(31) + "\u0661");
+        assertThat(arabic.rc()).isEqualTo(1);
+        assertThat(arabic.message()).startsWith("Uuid error: invalid character");
         assertThat(stratis.call(poolPath, P9, "GrowPhysicalDevice", "s", "00000000000000000000000000000001").ok().payload()).isEqualTo(false);
     }
 

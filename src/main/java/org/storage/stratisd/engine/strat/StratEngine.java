@@ -34,6 +34,7 @@ import org.storage.stratisd.engine.PoolRules;
 import org.storage.stratisd.engine.strat.assembly.PoolPlan;
 import org.storage.stratisd.engine.strat.backstore.Blockdev;
 import org.storage.stratisd.engine.strat.backstore.Integrity;
+import org.storage.stratisd.engine.strat.keys.StratKeys;
 import org.storage.stratisd.engine.strat.pool.Pools;
 import org.storage.stratisd.engine.strat.serde.PoolSave;
 import org.storage.stratisd.engine.view.BlockdevView;
@@ -49,8 +50,8 @@ import org.storage.stratisd.json.Json;
  * pool's assembly, sets up every pool that is ready and was running, and runs the pools on
  * device-mapper ({@link Pools}). A pool that is not running is known from its devices and listed
  * as stopped, with its plan's verdict (ready, stopped, locked, incomplete, invalid) in the reports.
- * Encryption, the kernel keyring and the cache tier are not implemented in this build: requests
- * for them are refused with a message that says so.
+ * Keys live in the kernel keyring ({@link StratKeys}). Encryption and the cache tier are not
+ * implemented in this build: requests for them are refused with a message that says so.
  *
  * <p>Not synchronised: callers hold the engine lock, as for every engine (the table of pools and
  * the plans change under write-all).
@@ -60,12 +61,13 @@ public final class StratEngine implements Engine {
     /** The version this daemon reports. */
     public static final String VERSION = "3.9.2";
     private static final System.Logger LOG = System.getLogger(StratEngine.class.getName());
-    private static final String NO_KEYRING = "this build of stratisd-java does not implement the kernel keyring yet";
     private static final String NO_ENCRYPTION = "this build of stratisd-java does not implement encryption yet";
     private static final String NO_CACHE = "this build of stratisd-java does not implement the cache tier yet";
 
     private final DeviceInventory inventory;
     private final Pools pools;
+    /** Thread-safe by itself: key calls take no engine lock, as upstream's do not. */
+    private final StratKeys keys;
     /** Plans of the pools that do not run. */
     private List<PoolPlan> plans = List.of();
     /** Why the last set-up of a pool failed, for the reports; cleared when it runs. */
@@ -76,10 +78,12 @@ public final class StratEngine implements Engine {
      *
      * @param inventory the machine's Stratis devices
      * @param pools     the running pools and their operations
+     * @param keys      the Stratis keys in the kernel keyring
      */
-    public StratEngine(DeviceInventory inventory, Pools pools) {
+    public StratEngine(DeviceInventory inventory, Pools pools, StratKeys keys) {
         this.inventory = inventory;
         this.pools = pools;
+        this.keys = keys;
     }
 
     /**
@@ -146,6 +150,12 @@ public final class StratEngine implements Engine {
         NameValidation.checkAbsolute(request.devices());
         PoolRules.checkJournal(request.journalSizeBytes());
         if (request.encryption().isEncrypted()) {
+            // Upstream's order: the keys must be present before anything else about the pool is looked at.
+            for (EncryptionRequest.Requested requested : request.encryption().bindings()) {
+                if (requested.binding() instanceof TokenBinding.Key key && !keys.present(key.description())) {
+                    throw new EngineException("Key with key description " + key.description() + " not found in kernel keyring");
+                }
+            }
             throw new EngineException("Cannot create encrypted pool " + request.name() + ": " + NO_ENCRYPTION);
         }
         Set<String> requested = new LinkedHashSet<>(request.devices());
@@ -453,17 +463,19 @@ public final class StratEngine implements Engine {
 
     @Override
     public SetKeyAction setKey(String description, byte[] key) throws EngineException {
-        throw new EngineException("Cannot set key " + description + ": " + NO_KEYRING);
+        // Upstream then loads the volume keys of running V2 pools bound to this description; this
+        // build sets up no encrypted pool, so there is none to load.
+        return keys.set(description, key);
     }
 
     @Override
     public boolean unsetKey(String description) throws EngineException {
-        throw new EngineException("Cannot unset key " + description + ": " + NO_KEYRING);
+        return keys.unset(description);
     }
 
     @Override
     public List<String> listKeys() throws EngineException {
-        throw new EngineException("Cannot list keys: " + NO_KEYRING);
+        return keys.list();
     }
 
     // ---- metadata and reports

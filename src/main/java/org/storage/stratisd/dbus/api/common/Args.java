@@ -73,56 +73,48 @@ public final class Args {
      * @throws EngineException {@code Uuid error: ...} when it does not parse
      */
     public static UUID uuid(String text) throws EngineException {
-        String hex;
         int offset;
+        boolean hyphens = true;
         switch (text.length()) {
             case 32 -> {
-                hex = text;
                 offset = 0;
+                hyphens = false;
             }
-            case 36 -> {
-                hex = hyphenated(text, 0);
-                offset = 0;
-            }
+            case 36 -> offset = 0;
             case 38 -> {
                 if (text.charAt(0) != '{' || text.charAt(37) != '}') {
                     throw invalidCharacter(text.charAt(0) != '{' ? text.charAt(0) : text.charAt(37),
                             text.charAt(0) != '{' ? 1 : 38);
                 }
-                hex = hyphenated(text.substring(1, 37), 1);
                 offset = 1;
             }
             case 45 -> {
                 if (!text.regionMatches(true, 0, "urn:uuid:", 0, 9)) {
                     throw invalidCharacter(text.charAt(0), 1);
                 }
-                hex = hyphenated(text.substring(9), 9);
                 offset = 9;
             }
             default -> throw new EngineException("Uuid error: invalid length: expected length 32 for simple format, found "
                     + text.length());
         }
-        for (int i = 0; i < hex.length(); i++) {
-            if (Character.digit(hex.charAt(i), 16) < 0) {
-                throw invalidCharacter(hex.charAt(i), offset + i + 1);
+        String body = text.substring(offset, offset + (hyphens ? 36 : 32));
+        StringBuilder hex = new StringBuilder(32);
+        // One scan from the left, so the first wrong character is the one named, at its place in
+        // the text as given. ASCII only, as upstream's parser: Character.digit would take any
+        // Unicode digit (Arabic-Indic, Devanagari, fullwidth) for its value.
+        for (int j = 0; j < body.length(); j++) {
+            char c = body.charAt(j);
+            boolean hyphenPlace = hyphens && (j == 8 || j == 13 || j == 18 || j == 23);
+            boolean valid = hyphenPlace ? c == '-' : c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+            if (!valid) {
+                throw invalidCharacter(c, offset + j + 1);
+            }
+            if (!hyphenPlace) {
+                hex.append(c);
             }
         }
-        String lower = hex.toLowerCase(Locale.ROOT);
+        String lower = hex.toString().toLowerCase(Locale.ROOT);
         return new UUID(Long.parseUnsignedLong(lower.substring(0, 16), 16), Long.parseUnsignedLong(lower.substring(16), 16));
-    }
-
-    /** The 32 hex digits of a hyphenated UUID, checking the hyphens are where they belong. */
-    private static String hyphenated(String text, int offset) throws EngineException {
-        for (int position : new int[] {8, 13, 18, 23}) {
-            if (text.charAt(position) != '-') {
-                throw invalidCharacter(text.charAt(position), offset + position + 1);
-            }
-        }
-        String hex = text.replace("-", "");
-        if (hex.length() != 32) {
-            throw invalidCharacter('-', offset + text.indexOf('-', 24) + 1);
-        }
-        return hex;
     }
 
     private static EngineException invalidCharacter(char c, int position) {

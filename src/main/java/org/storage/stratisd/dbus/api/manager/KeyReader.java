@@ -12,7 +12,8 @@ import org.storage.stratisd.engine.EngineException;
  * Reads a key from a Unix file descriptor passed with a call, as upstream does: one read of at most
  * 64 bytes; if all 64 came and the descriptor is still readable, the key is too long. (So 64 bytes
  * from a regular file, which always polls readable, are refused, and 64 bytes through a pipe whose
- * writer stays open are accepted.) The descriptor itself is closed with the call, not here.
+ * writer stays open are accepted.) The descriptor itself is closed with the call, not here. The
+ * read buffer is cleared; the caller clears the returned copy once the engine has it.
  */
 final class KeyReader {
 
@@ -38,15 +39,19 @@ final class KeyReader {
             throw new EngineException("IO error: could not read the key from the passed file descriptor (errno "
                     + e.getErrorCode() + ")");
         }
-        if (n == MAX_KEY_BYTES) {
-            PollFd[] poll = (PollFd[]) new PollFd().toArray(1);
-            poll[0].fd = fd;
-            poll[0].events = PollFd.POLLIN;
-            if (LibC.INSTANCE.poll(poll, 1, 0) > 0 && (poll[0].revents & PollFd.POLLIN) != 0) {
-                throw new EngineException("Provided key exceeded maximum allow length of " + MAX_KEY_BYTES + " bytes");
+        try {
+            if (n == MAX_KEY_BYTES) {
+                PollFd[] poll = (PollFd[]) new PollFd().toArray(1);
+                poll[0].fd = fd;
+                poll[0].events = PollFd.POLLIN;
+                if (LibC.INSTANCE.poll(poll, 1, 0) > 0 && (poll[0].revents & PollFd.POLLIN) != 0) {
+                    throw new EngineException("Provided key exceeded maximum allow length of " + MAX_KEY_BYTES + " bytes");
+                }
             }
+            return Arrays.copyOf(buffer, n);
+        } finally {
+            Arrays.fill(buffer, (byte) 0);
         }
-        return Arrays.copyOf(buffer, n);
     }
 
     /** libc's {@code read} and {@code poll}. */

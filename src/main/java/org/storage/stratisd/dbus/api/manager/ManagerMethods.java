@@ -1,5 +1,6 @@
 package org.storage.stratisd.dbus.api.manager;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -232,7 +233,12 @@ final class ManagerMethods {
     Object[] setKey(MethodCall call, Object[] args) {
         try {
             byte[] key = KeyReader.read((FileDescriptor) args[1]);
-            SetKeyAction action = engine.setKey(Args.string(args[0]), key);
+            SetKeyAction action;
+            try {
+                action = engine.setKey(Args.string(args[0]), key);
+            } finally {
+                Arrays.fill(key, (byte) 0);
+            }
             return Results.ok(switch (action) {
                 case CREATED -> Results.struct(true, false);
                 case VALUE_CHANGED -> Results.struct(true, true);

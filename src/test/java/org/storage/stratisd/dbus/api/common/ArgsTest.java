@@ -30,6 +30,18 @@ class ArgsTest {
                 .hasMessageStartingWith("Uuid error: invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `x` at 1");
     }
 
+    /** Found by an outside fuzzer: GrowPhysicalDevice took a device UUID in Arabic-Indic digits. */
+    @ParameterizedTest
+    @ValueSource(strings = {"\u0661", "\u0967", "\uff11", "\u09e7"})
+    void rejectsUuidsWrittenInNonAsciiDigits(String digit) {
+        String simple = digit.repeat(32);
+        assertThatThrownBy(() -> Args.uuid(simple)).hasMessage("Uuid error: invalid character: expected an optional prefix of"
+                + " `urn:uuid:` followed by [0-9a-fA-F-], found `" + digit + "` at 1");
+        String hyphenated = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f" + digit;
+        assertThatThrownBy(() -> Args.uuid(hyphenated)).hasMessageEndingWith("found `" + digit + "` at 36");
+        assertThatThrownBy(() -> Args.u128(digit + "512", "not a size")).hasMessage("not a size");
+    }
+
     @Test
     void sizesAreUnsigned128BitDecimals() throws Exception {
         assertThat(Args.u128("340282366920938463463374607431768211455", "m")).isEqualTo(BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE));
