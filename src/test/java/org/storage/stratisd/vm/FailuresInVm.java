@@ -159,6 +159,12 @@ class FailuresInVm {
     void aPoolWithAMountedFilesystemIsNeitherStoppedNorDestroyedAndKeepsRunning() throws Exception {
         Guest.run("mkdir", "-p", "/mnt/failures");
         Guest.run("mount", "/dev/stratis/kept/works", "/mnt/failures");
+        // A pool on one 10 GiB device has no room to grow: the daemon's 10 s check, on its own
+        // clock, switches it to error_if_no_space once. Wait for that, so the tables compared below
+        // can change only by what the refused calls do.
+        String thinpool = "stratis-1-private-" + poolUuid + "-thinpool-pool";
+        Guest.await("the check to find no room to grow", java.time.Duration.ofSeconds(60),
+                () -> Dmsetup.tables().get(thinpool).endsWith(" error_if_no_space"));
         Map<String, String> before = Dmsetup.tables();
         StratisCalls.Result stop = calls().call("/org/storage/stratis3", M9, "StopPool", "ss", poolUuid, "uuid");
         assertThat(stop.rc()).isEqualTo(1);

@@ -150,7 +150,8 @@ public final class StratEngine implements Engine {
         NameValidation.checkAbsolute(request.devices());
         PoolRules.checkJournal(request.journalSizeBytes());
         if (request.encryption().isEncrypted()) {
-            // Upstream's order: the keys must be present before anything else about the pool is looked at.
+            // Upstream's order (D-Bus spec §2.1.1, step 4): after the name, the paths and the journal size,
+            // every key description must be in the kernel keyring.
             for (EncryptionRequest.Requested requested : request.encryption().bindings()) {
                 if (requested.binding() instanceof TokenBinding.Key key && !keys.present(key.description())) {
                     throw new EngineException("Key with key description " + key.description() + " not found in kernel keyring");
