@@ -84,40 +84,26 @@ public final class KernelKeyring implements Keyring {
 
     @Override
     public byte[] read(int serial, int max) throws KeyringException {
-        try (Memory buffer = new Memory(max)) {
-            try {
-                long n = call("KEYCTL_READ of key " + serial, keyctl, KEYCTL_READ, (long) serial, buffer, (long) max);
-                return buffer.getByteArray(0, (int) Math.min(n, max));
-            } finally {
-                buffer.clear();
-            }
+        try (Memory buffer = new Secret(max)) {
+            long n = call("KEYCTL_READ of key " + serial, keyctl, KEYCTL_READ, (long) serial, buffer, (long) max);
+            return buffer.getByteArray(0, (int) Math.min(n, max));
         }
     }
 
     @Override
     public int add(String description, byte[] payload) throws KeyringException {
         long persistent = persistent();
-        try (Memory type = string("user"); Memory desc = string(description); Memory data = new Memory(payload.length)) {
-            try {
-                data.write(0, payload, 0, payload.length);
-                long serial = call("add_key of " + description, addKey, type, desc, data, (long) payload.length, persistent);
-                call("KEYCTL_SETPERM of " + description, keyctl, KEYCTL_SETPERM, serial, OWNER_ONLY);
-                return (int) serial;
-            } finally {
-                data.clear();
-            }
+        try (Memory type = string("user"); Memory desc = string(description); Memory data = Secret.of(payload)) {
+            long serial = call("add_key of " + description, addKey, type, desc, data, (long) payload.length, persistent);
+            call("KEYCTL_SETPERM of " + description, keyctl, KEYCTL_SETPERM, serial, OWNER_ONLY);
+            return (int) serial;
         }
     }
 
     @Override
     public void update(int serial, byte[] payload) throws KeyringException {
-        try (Memory data = new Memory(payload.length)) {
-            try {
-                data.write(0, payload, 0, payload.length);
-                call("KEYCTL_UPDATE of key " + serial, keyctl, KEYCTL_UPDATE, (long) serial, data, (long) payload.length);
-            } finally {
-                data.clear();
-            }
+        try (Memory data = Secret.of(payload)) {
+            call("KEYCTL_UPDATE of key " + serial, keyctl, KEYCTL_UPDATE, (long) serial, data, (long) payload.length);
         }
     }
 
@@ -199,5 +185,25 @@ public final class KernelKeyring implements Keyring {
         memory.write(0, bytes, 0, bytes.length);
         memory.setByte(bytes.length, (byte) 0);
         return memory;
+    }
+
+    /** Native memory for key bytes: cleared before it is freed. */
+    private static final class Secret extends Memory {
+
+        Secret(long size) {
+            super(size);
+        }
+
+        static Secret of(byte[] payload) {
+            Secret memory = new Secret(payload.length);
+            memory.write(0, payload, 0, payload.length);
+            return memory;
+        }
+
+        @Override
+        public void close() {
+            clear();
+            super.close();
+        }
     }
 }
