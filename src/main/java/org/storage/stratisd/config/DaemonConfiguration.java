@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Configuration;
 import org.storage.stratisd.dbus.BusConnection;
 import org.storage.stratisd.dbus.DbusApi;
 import org.storage.stratisd.dbus.DbusConnectionHandler;
+import org.storage.stratisd.dbus.publish.PublishedStorage;
 import org.storage.stratisd.dbus.publish.SignalEmitter;
 import org.storage.stratisd.dm.DmEventMonitor;
 import org.storage.stratisd.engine.Engine;
@@ -74,8 +75,14 @@ class DaemonConfiguration {
     }
 
     @Bean
-    DbusApi dbusApi(Engine engine, EngineLock engineLock, DbusChannel channel, DbusTree tree, BusConnection bus) {
-        return new DbusApi(engine, engineLock, channel, tree, bus);
+    PublishedStorage publishedStorage() {
+        return new PublishedStorage();
+    }
+
+    @Bean
+    DbusApi dbusApi(Engine engine, EngineLock engineLock, DbusChannel channel, DbusTree tree, BusConnection bus,
+                    PublishedStorage storage) {
+        return new DbusApi(engine, engineLock, channel, tree, bus, storage);
     }
 
     @Bean

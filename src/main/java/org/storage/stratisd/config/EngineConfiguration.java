@@ -67,7 +67,7 @@ class EngineConfiguration {
         if (properties.engine() == EngineKind.SIM) {
             log.info("Using SimEngine");
             return new EngineRuntime(new SimEngine(Clock.systemUTC(), properties.sim().operationDelay(),
-                    properties.sim().filesystemCreationDelay()), Optional.empty(), Optional.empty());
+                    properties.sim().filesystemCreationDelay(), properties.sim().capacity()), Optional.empty(), Optional.empty());
         }
         log.info("Using StratEngine");
         // As upstream: the executables are checked first (its message when one is missing), then

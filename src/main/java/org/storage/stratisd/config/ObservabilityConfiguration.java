@@ -1,18 +1,28 @@
 package org.storage.stratisd.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.storage.stratisd.dbus.BusConnection;
 import org.storage.stratisd.dbus.DbusConnectionHandler;
+import org.storage.stratisd.dbus.publish.PublishedStorage;
 import org.storage.stratisd.dm.DmEventMonitor;
+import org.storage.stratisd.engine.Engine;
 import org.storage.stratisd.metrics.DaemonMetrics;
 import org.storage.stratisd.observability.DaemonGauges;
 import org.storage.stratisd.observability.DaemonHealth;
 import org.storage.stratisd.observability.MicrometerDaemonMetrics;
 import org.storage.stratisd.observability.ReadinessOnShutdown;
+import org.storage.stratisd.observability.StorageMeters;
 import org.storage.stratisd.tree.DbusChannel;
 import org.storage.stratisd.tree.DbusTree;
 import org.storage.stratisd.tree.DbusTreeHandler;
@@ -27,14 +37,35 @@ import org.storage.stratisd.udev.UdevMonitor;
 @Configuration(proxyBeanMethods = false)
 class ObservabilityConfiguration {
 
+    /** The parts whose health is also a metric, {@code stratisd_component_up}. */
+    private static final List<String> PARTS = List.of("dbus", "treeHandler", "udevMonitor", "dmMonitor");
+
     @Bean
     DaemonMetrics daemonMetrics(MeterRegistry registry) {
         return new MicrometerDaemonMetrics(registry);
     }
 
     @Bean
-    DaemonGauges daemonGauges(DbusChannel dbusChannel, UdevChannel udevChannel, DbusConnectionHandler handler, DbusTree tree) {
-        return new DaemonGauges(dbusChannel, udevChannel, handler, tree);
+    DaemonGauges daemonGauges(DbusChannel dbusChannel, UdevChannel udevChannel, DbusConnectionHandler handler, DbusTree tree,
+                              Map<String, HealthIndicator> indicators, ObjectProvider<HealthEndpoint> health,
+                              DmEventMonitor dmMonitor) {
+        // The daemon's own parts, named as in /actuator/health (bean name less "HealthIndicator").
+        Map<String, HealthIndicator> parts = new TreeMap<>();
+        for (String part : PARTS) {
+            HealthIndicator indicator = indicators.get(part + "HealthIndicator");
+            if (indicator != null) {
+                parts.put(part, indicator);
+            }
+        }
+        return new DaemonGauges(dbusChannel, udevChannel, handler, tree, parts, () -> {
+            HealthDescriptor readiness = health.getObject().healthForPath("readiness");
+            return readiness != null && Status.UP.equals(readiness.getStatus());
+        }, dmMonitor);
+    }
+
+    @Bean(destroyMethod = "close")
+    StorageMeters storageMeters(PublishedStorage storage, Engine engine, StratisdProperties properties) {
+        return new StorageMeters(storage, engine, properties.storageMetricsRefresh());
     }
 
     @Bean

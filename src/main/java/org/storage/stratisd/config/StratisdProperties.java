@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.storage.stratisd.engine.sim.SimCapacity;
 
 /**
  * The daemon's settings, prefix {@code stratisd}. Every setting and its default is listed in the
@@ -21,6 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                              default 32 MiB); a reply that would be larger is answered with a
  *                              LimitsExceeded error, since sending it would make the bus drop the daemon
  * @param locking               per-pool locks, or one engine-wide mutex (for comparison)
+ * @param storageMetricsRefresh how often the storage metrics look for pools and filesystems that
+ *                              came, went or changed (default 1 s; a scrape is at most this far behind)
  * @param sim                   simulator settings
  * @param real                  real-engine settings
  */
@@ -33,6 +36,7 @@ public record StratisdProperties(
         @DefaultValue("60s") Duration shutdownGrace,
         @DefaultValue("33554432") long maxMessageBytes,
         @DefaultValue("per-pool") Locking locking,
+        @DefaultValue("1s") Duration storageMetricsRefresh,
         @DefaultValue Sim sim,
         @DefaultValue Real real) {
 
@@ -46,6 +50,7 @@ public record StratisdProperties(
         }
         requirePositive("stratisd.udev-poll-timeout", udevPollTimeout);
         requirePositive("stratisd.shutdown-grace", shutdownGrace);
+        requirePositive("stratisd.storage-metrics-refresh", storageMetricsRefresh);
         if (maxMessageBytes < 4096) {
             throw new IllegalArgumentException("stratisd.max-message-bytes must be at least 4096, not " + maxMessageBytes);
         }
@@ -87,9 +92,12 @@ public record StratisdProperties(
      * @param filesystemCreationDelay further time each filesystem creation takes (default none)
      * @param udevInjectionSocket     a Unix socket path where simulated udev events are accepted, for
      *                                benchmarks of the event path; empty (the default): none
+     * @param capacity                how pool sizes are reported: {@code upstream} (the default, upstream's
+     *                                simulator's fixed values) or {@code devices} (from the pool's devices,
+     *                                so a pool fills as filesystems are made; for monitoring tests)
      */
     public record Sim(@DefaultValue("0s") Duration operationDelay, @DefaultValue("0s") Duration filesystemCreationDelay,
-                      @DefaultValue("") String udevInjectionSocket) {
+                      @DefaultValue("") String udevInjectionSocket, @DefaultValue("upstream") SimCapacity capacity) {
 
         /** Rejects a negative delay. */
         public Sim {

@@ -14,10 +14,12 @@ import org.storage.stratisd.dbus.api.pool.PoolInterfaces;
 import org.storage.stratisd.dbus.api.report.ReportInterfaces;
 import org.storage.stratisd.dbus.publish.ObjectPaths;
 import org.storage.stratisd.dbus.publish.ObjectRegistry;
+import org.storage.stratisd.dbus.publish.PublishedStorage;
 import org.storage.stratisd.dbus.publish.TreePublisher;
 import org.storage.stratisd.engine.Engine;
 import org.storage.stratisd.engine.lock.EngineLock;
 import org.storage.stratisd.engine.view.PoolView;
+import org.storage.stratisd.engine.view.StoppedPoolView;
 import org.storage.stratisd.tree.DbusChannel;
 import org.storage.stratisd.tree.DbusTree;
 import org.storage.stratisd.tree.TreeUpdate;
@@ -41,14 +43,17 @@ public final class DbusApi {
      * @param channel    where method tasks post tree updates
      * @param tree       the dbus tree
      * @param bus        the connection
+     * @param storage    where the publisher records the snapshots it published
      */
-    public DbusApi(Engine engine, EngineLock engineLock, DbusChannel channel, DbusTree tree, BusConnection bus) {
+    public DbusApi(Engine engine, EngineLock engineLock, DbusChannel channel, DbusTree tree, BusConnection bus,
+                   PublishedStorage storage) {
         this.engine = engine;
-        Served served = serve(engine, engineLock, channel, tree);
+        Served served = serve(engine, engineLock, channel, tree, storage);
         this.publisher = served.publisher();
         this.router = new CallRouter(tree, new InterfaceRegistry(served.root(), served.others()), bus);
         List<TreeUpdate> initial = new ArrayList<>();
-        initial.add(publisher.addRoot(ManagerInterfaces.values(engine.version(), engine.stoppedPools())));
+        List<StoppedPoolView> stopped = engine.stoppedPools();
+        initial.add(publisher.addRoot(ManagerInterfaces.values(engine.version(), stopped), stopped));
         for (PoolView pool : engine.pools()) {
             initial.addAll(publisher.syncPool(pool.uuid(), Optional.of(pool), Set.of()).updates());
         }
@@ -80,11 +85,11 @@ public final class DbusApi {
     }
 
     /** Builds what {@link DbusApi} serves; the conformance test reads the same tables. */
-    static Served serve(Engine engine, EngineLock engineLock, DbusChannel channel, DbusTree tree) {
+    static Served serve(Engine engine, EngineLock engineLock, DbusChannel channel, DbusTree tree, PublishedStorage storage) {
         List<InterfaceDefinition> rootSchema = new ArrayList<>(ManagerInterfaces.schema());
         rootSchema.addAll(ReportInterfaces.schema());
         TreePublisher publisher = new TreePublisher(new ObjectPaths(), new ObjectRegistry(), rootSchema,
-                PoolInterfaces.published(), FilesystemInterfaces.published(), BlockdevInterfaces.published());
+                PoolInterfaces.published(), FilesystemInterfaces.published(), BlockdevInterfaces.published(), storage);
         Mutations mutations = new Mutations(engineLock, channel);
         ChildChanges children = new ChildChanges(engine, mutations, publisher);
         List<InterfaceDefinition> root = new ArrayList<>(ManagerInterfaces.served(engine, mutations, publisher));
@@ -118,7 +123,8 @@ public final class DbusApi {
         for (PoolView pool : started) {
             updates.addAll(publisher.syncPool(pool.uuid(), Optional.of(pool), Set.of()).updates());
         }
-        updates.add(publisher.refreshRoot(ManagerInterfaces.values(engine.version(), engine.stoppedPools()), Set.of()));
+        List<StoppedPoolView> stopped = engine.stoppedPools();
+        updates.add(publisher.refreshRoot(ManagerInterfaces.values(engine.version(), stopped), stopped, Set.of()));
         return updates;
     }
 

@@ -161,6 +161,15 @@ public final class DmEventMonitor extends LongLivedTask {
     }
 
     /**
+     * Device-mapper events received since start.
+     *
+     * @return the count
+     */
+    public long events() {
+        return events.get();
+    }
+
+    /**
      * How the task is doing, for health.
      *
      * @return events seen, checks run, checks that grew something, and how long ago it last woke

@@ -2,6 +2,7 @@ package org.storage.stratisd.engine;
 
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -16,6 +17,7 @@ import org.storage.stratisd.engine.view.BlockdevView;
 import org.storage.stratisd.engine.view.FilesystemView;
 import org.storage.stratisd.engine.view.PoolView;
 import org.storage.stratisd.engine.view.StoppedPoolView;
+import org.storage.stratisd.engine.view.ThinPoolUsage;
 
 /**
  * The storage engine: the pools, their filesystems and block devices, the keyring. It knows
@@ -177,6 +179,15 @@ public interface Engine {
      * @return the stopped pools in a stable order
      */
     List<StoppedPoolView> stoppedPools();
+
+    /**
+     * How full each running pool's thin pool was when the engine last read its status. Unlike every
+     * other method, this one may be called without any engine lock (metrics read it at each
+     * scrape): it reads a concurrent record the engine keeps, never the kernel.
+     *
+     * @return by pool UUID; empty for an engine without thin pools (the simulator)
+     */
+    Map<UUID, ThinPoolUsage> thinPoolUsage();
 
     // ---- filesystems
 

@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.storage.stratisd.dbus.api.InterfaceDefinition;
 import org.storage.stratisd.dbus.publish.ObjectPaths;
+import org.storage.stratisd.dbus.publish.PublishedStorage;
 import org.storage.stratisd.engine.lock.PoolLocks;
 import org.storage.stratisd.engine.sim.SimEngine;
 import org.storage.stratisd.metrics.DaemonMetrics;
@@ -94,7 +95,7 @@ class ConformanceTableTest {
 
     private static List<InterfaceDefinition> allInterfaces() {
         return DbusApi.serve(new SimEngine(Clock.systemUTC(), Duration.ZERO), new PoolLocks(), new DbusChannel(),
-                new DbusTree(DaemonMetrics.NONE)).all();
+                new DbusTree(DaemonMetrics.NONE), new PublishedStorage()).all();
     }
 
     private static String kindOf(InterfaceDefinition d) {

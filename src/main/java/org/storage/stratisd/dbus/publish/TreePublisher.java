@@ -12,11 +12,12 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.freedesktop.dbus.types.Variant;
-import org.storage.stratisd.dbus.api.InterfaceDefinition;
 import org.storage.stratisd.dbus.api.InterfaceDefinition.Property;
+import org.storage.stratisd.dbus.api.InterfaceDefinition;
 import org.storage.stratisd.engine.view.BlockdevView;
 import org.storage.stratisd.engine.view.FilesystemView;
 import org.storage.stratisd.engine.view.PoolView;
+import org.storage.stratisd.engine.view.StoppedPoolView;
 import org.storage.stratisd.tree.ObjectKind;
 import org.storage.stratisd.tree.TreeUpdate;
 
@@ -47,6 +48,7 @@ public final class TreePublisher {
     private final ObjectSchema<PoolView> pool;
     private final ObjectSchema<FilesystemView> filesystem;
     private final ObjectSchema<BlockdevView> blockdev;
+    private final PublishedStorage storage;
 
     /**
      * Creates the publisher.
@@ -57,9 +59,11 @@ public final class TreePublisher {
      * @param pool       what a pool publishes
      * @param filesystem what a filesystem publishes
      * @param blockdev   what a block device publishes
+     * @param storage    where the snapshots published from are recorded
      */
     public TreePublisher(ObjectPaths paths, ObjectRegistry registry, List<InterfaceDefinition> root, ObjectSchema<PoolView> pool,
-                         ObjectSchema<FilesystemView> filesystem, ObjectSchema<BlockdevView> blockdev) {
+                         ObjectSchema<FilesystemView> filesystem, ObjectSchema<BlockdevView> blockdev, PublishedStorage storage) {
+        this.storage = storage;
         this.paths = paths;
         this.registry = registry;
         this.root = List.copyOf(root);
@@ -71,21 +75,25 @@ public final class TreePublisher {
     /**
      * The root object's registration.
      *
-     * @param values the Manager property values
+     * @param values  the Manager property values
+     * @param stopped the stopped pools the values were made from
      * @return the update
      */
-    public TreeUpdate addRoot(InterfaceDefinition.Values values) {
+    public TreeUpdate addRoot(InterfaceDefinition.Values values, List<StoppedPoolView> stopped) {
+        storage.stopped(stopped);
         return new TreeUpdate.AddObject(ObjectPaths.ROOT, ObjectKind.ROOT, new UUID(0, 0), "", interfaces(root, values));
     }
 
     /**
      * New values for the root's properties.
      *
-     * @param values the Manager property values
-     * @param forced properties to announce even if unchanged
+     * @param values  the Manager property values
+     * @param stopped the stopped pools the values were made from
+     * @param forced  properties to announce even if unchanged
      * @return the update
      */
-    public TreeUpdate refreshRoot(InterfaceDefinition.Values values, Set<String> forced) {
+    public TreeUpdate refreshRoot(InterfaceDefinition.Values values, List<StoppedPoolView> stopped, Set<String> forced) {
+        storage.stopped(stopped);
         return new TreeUpdate.RefreshProperties(ObjectPaths.ROOT, propertyUpdates(root, values, forced));
     }
 
@@ -99,6 +107,7 @@ public final class TreePublisher {
      */
     public Sync syncPool(UUID uuid, Optional<PoolView> view, Set<String> forced) {
         Optional<ObjectRegistry.Entry> known = registry.find(ObjectKind.POOL, uuid);
+        storage.pool(uuid, view);
         List<TreeUpdate> updates = new ArrayList<>();
         List<Added> added = new ArrayList<>();
         if (view.isEmpty()) {

@@ -41,6 +41,7 @@ import org.storage.stratisd.engine.view.FilesystemView;
 import org.storage.stratisd.engine.view.IntegritySpec;
 import org.storage.stratisd.engine.view.PoolView;
 import org.storage.stratisd.engine.view.StoppedPoolView;
+import org.storage.stratisd.engine.view.ThinPoolUsage;
 import org.storage.stratisd.engine.view.Tier;
 import org.storage.stratisd.json.Json;
 
@@ -66,6 +67,7 @@ public final class SimEngine implements Engine {
     private final Clock clock;
     private final Duration operationDelay;
     private final Duration filesystemCreationDelay;
+    private final SimCapacity capacity;
     /** Running pools in creation order. Structurally changed only under write-all. */
     private final Map<UUID, SimPool> pools = new LinkedHashMap<>();
     /** Stopped pools, with their whole state. Changed only under write-all. */
@@ -91,9 +93,22 @@ public final class SimEngine implements Engine {
      * @param filesystemCreationDelay further time each filesystem creation takes
      */
     public SimEngine(Clock clock, Duration operationDelay, Duration filesystemCreationDelay) {
+        this(clock, operationDelay, filesystemCreationDelay, SimCapacity.UPSTREAM);
+    }
+
+    /**
+     * Creates an empty simulator with a choice of how it reports pool sizes.
+     *
+     * @param clock                   source of initialisation and creation times
+     * @param operationDelay          time every mutating operation takes
+     * @param filesystemCreationDelay further time each filesystem creation takes
+     * @param capacity                upstream's fixed sizes, or sizes from the devices
+     */
+    public SimEngine(Clock clock, Duration operationDelay, Duration filesystemCreationDelay, SimCapacity capacity) {
         this.clock = clock;
         this.operationDelay = operationDelay;
         this.filesystemCreationDelay = filesystemCreationDelay;
+        this.capacity = capacity;
     }
 
     // ---- pools
@@ -257,6 +272,12 @@ public final class SimEngine implements Engine {
     @Override
     public List<StoppedPoolView> stoppedPools() {
         return stopped.values().stream().map(SimPool::stoppedView).toList();
+    }
+
+    /** The simulator has no thin pools. */
+    @Override
+    public Map<UUID, ThinPoolUsage> thinPoolUsage() {
+        return Map.of();
     }
 
     // ---- filesystems
@@ -444,7 +465,7 @@ public final class SimEngine implements Engine {
         for (String path : devices) {
             devs.add(new SimBlockdev(UUID.randomUUID(), path, Tier.DATA, now));
         }
-        SimPool pool = new SimPool(UUID.randomUUID(), name, encryption, integrity, devs, new SimPoolFilesystems(clock));
+        SimPool pool = new SimPool(UUID.randomUUID(), name, encryption, integrity, devs, new SimPoolFilesystems(clock), capacity);
         pools.put(pool.uuid(), pool);
         return pool.view();
     }

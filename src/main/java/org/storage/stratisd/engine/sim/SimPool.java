@@ -17,6 +17,7 @@ import org.storage.stratisd.engine.EngineException;
 import org.storage.stratisd.engine.NameValidation;
 import org.storage.stratisd.engine.view.BlockdevView;
 import org.storage.stratisd.engine.view.Encryption;
+import org.storage.stratisd.engine.view.FilesystemView;
 import org.storage.stratisd.engine.view.IntegritySpec;
 import org.storage.stratisd.engine.view.PoolView;
 import org.storage.stratisd.engine.view.StoppedPoolView;
@@ -46,10 +47,12 @@ final class SimPool {
     private Optional<Instant> lastReencrypted = Optional.empty();
     private long fsLimit = INITIAL_FS_LIMIT;
     private boolean overprovisioning = true;
+    private final SimCapacity capacity;
 
     SimPool(UUID uuid, String name, Optional<Encryption> encryption, IntegritySpec integrity,
-            List<SimBlockdev> dataDevs, SimPoolFilesystems filesystems) {
+            List<SimBlockdev> dataDevs, SimPoolFilesystems filesystems, SimCapacity capacity) {
         this.uuid = uuid;
+        this.capacity = capacity;
         this.name = name;
         this.encryption = encryption;
         this.integrity = integrity;
@@ -197,17 +200,26 @@ final class SimPool {
     }
 
     PoolView view() {
+        List<FilesystemView> fs = filesystems.all().stream().map(f -> f.view(name)).toList();
+        BigInteger size = TOTAL_PHYSICAL_SIZE;
+        BigInteger used = BigInteger.ZERO;
+        BigInteger allocated = ALLOCATED_SIZE;
+        if (capacity == SimCapacity.DEVICES) {
+            size = SimBlockdev.SIZE_BYTES.multiply(BigInteger.valueOf(dataDevs.size()));
+            used = fs.stream().map(f -> f.used().orElse(BigInteger.ZERO)).reduce(BigInteger.ZERO, BigInteger::add).min(size);
+            allocated = used;
+        }
         return new PoolView(uuid, name, encryption, lastReencrypted, "fully_operational", !cacheDevs.isEmpty(),
-                TOTAL_PHYSICAL_SIZE, BigInteger.ZERO, ALLOCATED_SIZE, fsLimit, overprovisioning, false,
-                METADATA_VERSION, integrity,
-                filesystems.all().stream().map(f -> f.view(name)).toList(),
+                size, used, allocated, fsLimit, overprovisioning, capacity == SimCapacity.DEVICES && used.compareTo(size) >= 0,
+                METADATA_VERSION, integrity, fs,
                 Stream.concat(dataDevs.stream(), cacheDevs.stream()).map(SimBlockdev::view).toList());
     }
 
     StoppedPoolView stoppedView() {
         return new StoppedPoolView(uuid, Optional.of(name),
                 Stream.concat(dataDevs.stream(), cacheDevs.stream()).map(SimBlockdev::view).toList(),
-                encryption, Optional.of(METADATA_VERSION));
+                encryption, Optional.of(METADATA_VERSION),
+                encryption.isPresent() ? StoppedPoolView.Condition.LOCKED : StoppedPoolView.Condition.STOPPED);
     }
 
     /** The pool-level metadata; the last-written copy carries a placeholder name, as upstream's sim. */

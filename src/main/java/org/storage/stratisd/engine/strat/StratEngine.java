@@ -42,6 +42,7 @@ import org.storage.stratisd.engine.view.Encryption;
 import org.storage.stratisd.engine.view.FilesystemView;
 import org.storage.stratisd.engine.view.PoolView;
 import org.storage.stratisd.engine.view.StoppedPoolView;
+import org.storage.stratisd.engine.view.ThinPoolUsage;
 import org.storage.stratisd.engine.view.TokenBinding;
 import org.storage.stratisd.json.Json;
 
@@ -364,9 +365,25 @@ public final class StratEngine implements Engine {
                 encryption = Optional.of(new Encryption(slots));
             }
             out.add(new StoppedPoolView(plan.poolUuid(), plan.name(), devices, encryption,
-                    plan.metadataVersion().map(Integer::longValue)));
+                    plan.metadataVersion().map(Integer::longValue), condition(plan.decision())));
         }
         return out;
+    }
+
+    /** A stopped pool's condition: its assembly decision; a ready pool that is not running failed its set-up. */
+    private static StoppedPoolView.Condition condition(PoolPlan.Decision decision) {
+        return switch (decision) {
+            case PoolPlan.Decision.StoppedByRequest s -> StoppedPoolView.Condition.STOPPED;
+            case PoolPlan.Decision.Locked l -> StoppedPoolView.Condition.LOCKED;
+            case PoolPlan.Decision.Incomplete i -> StoppedPoolView.Condition.INCOMPLETE;
+            case PoolPlan.Decision.Invalid i -> StoppedPoolView.Condition.INVALID;
+            case PoolPlan.Decision.Ready r -> StoppedPoolView.Condition.INVALID;
+        };
+    }
+
+    @Override
+    public Map<UUID, ThinPoolUsage> thinPoolUsage() {
+        return pools.thinUsage();
     }
 
     // ---- filesystems

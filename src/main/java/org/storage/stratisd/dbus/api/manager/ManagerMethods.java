@@ -25,6 +25,7 @@ import org.storage.stratisd.engine.Engine;
 import org.storage.stratisd.engine.EngineException;
 import org.storage.stratisd.engine.PoolId;
 import org.storage.stratisd.engine.view.PoolView;
+import org.storage.stratisd.engine.view.StoppedPoolView;
 import org.storage.stratisd.tree.ObjectKind;
 import org.storage.stratisd.tree.TreeUpdate;
 
@@ -276,7 +277,8 @@ final class ManagerMethods {
     }
 
     private TreeUpdate rootRefresh(boolean lockedPoolsChanged) {
-        return publisher.refreshRoot(ManagerInterfaces.values(engine.version(), engine.stoppedPools()),
+        List<StoppedPoolView> stopped = engine.stoppedPools();
+        return publisher.refreshRoot(ManagerInterfaces.values(engine.version(), stopped), stopped,
                 lockedPoolsChanged ? Set.of("LockedPools") : Set.of());
     }
 

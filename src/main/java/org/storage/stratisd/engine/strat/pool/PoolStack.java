@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.storage.stratisd.engine.EngineException;
@@ -36,6 +37,7 @@ import org.storage.stratisd.engine.strat.stack.StackPlan;
 import org.storage.stratisd.engine.strat.stack.Undo;
 import org.storage.stratisd.engine.strat.thinpool.FilesystemSave;
 import org.storage.stratisd.engine.strat.thinpool.Mdv;
+import org.storage.stratisd.engine.view.ThinPoolUsage;
 
 /**
  * Sets a pool's stack up and tears it down (real-engine spec §1.6): a new pool on devices whose
@@ -49,8 +51,17 @@ final class PoolStack {
     /** The first sectors of a new thin metadata device that must be zero (4 KiB). */
     private static final int THIN_META_ZEROED = 4096;
 
+    /** The thin pool's metadata block: 4 KiB, the unit of the status line's metadata figures. */
+    private static final long THIN_META_BLOCK_BYTES = 4096;
+
     private final Services services;
     private final FilesystemSetup filesystemSetup;
+    /**
+     * Each running pool's last thin-pool usage, for metrics. A pool's entry is written only under
+     * that pool's write lock (its status read, its teardown); readers take no lock and may see an
+     * entry one check old, never a torn one (entries are immutable records).
+     */
+    private final Map<UUID, ThinPoolUsage> usage = new ConcurrentHashMap<>();
 
     PoolStack(Services services) {
         this.services = services;
@@ -182,6 +193,7 @@ final class PoolStack {
      */
     void teardown(StratPool pool, boolean recordStopped) throws EngineException {
         DmNames names = pool.names();
+        usage.remove(pool.uuid());
         try {
             for (StratFilesystem fs : pool.filesystems().values()) {
                 var info = services.dm().info(names.filesystem(fs.uuid()));
@@ -233,10 +245,20 @@ final class PoolStack {
      */
     void refreshStatus(StratPool pool) {
         try {
-            pool.status(Optional.of(ThinPoolStatus.parse(services.dm().status(pool.names().thinpool()).getFirst().params())));
+            ThinPoolStatus status = ThinPoolStatus.parse(services.dm().status(pool.names().thinpool()).getFirst().params());
+            pool.status(Optional.of(status));
+            if (status.failed()) {
+                usage.remove(pool.uuid());
+            } else {
+                long block = pool.dataBlockSize() << 9;
+                usage.put(pool.uuid(), new ThinPoolUsage(status.usedData() * block, status.totalData() * block,
+                        status.usedMeta() * THIN_META_BLOCK_BYTES, status.totalMeta() * THIN_META_BLOCK_BYTES,
+                        status.outOfDataSpace(), status.mode().equals("ro")));
+            }
         } catch (DmException | RuntimeException e) {
             log.warn("Cannot read the status of the thin pool of pool {}: {}", pool.name(), e.getMessage());
             pool.status(Optional.empty());
+            usage.remove(pool.uuid());
         }
         for (StratFilesystem fs : pool.filesystems().values()) {
             try {
@@ -384,4 +406,13 @@ final class PoolStack {
         }
     }
 
+
+    /**
+     * The running pools' thin-pool usage as last read; safe without any lock.
+     *
+     * @return an unmodifiable live view, by pool UUID
+     */
+    Map<UUID, ThinPoolUsage> usage() {
+        return Collections.unmodifiableMap(usage);
+    }
 }

@@ -36,6 +36,7 @@ import org.storage.stratisd.engine.strat.stack.Undo;
 import org.storage.stratisd.engine.strat.thinpool.FilesystemSave;
 import org.storage.stratisd.engine.view.FilesystemView;
 import org.storage.stratisd.engine.view.PoolView;
+import org.storage.stratisd.engine.view.ThinPoolUsage;
 import org.storage.stratisd.json.Json;
 
 /**
@@ -89,6 +90,15 @@ public final class Pools {
      */
     public Optional<PoolView> view(UUID uuid) {
         return table.get(uuid).map(StratPool::view);
+    }
+
+    /**
+     * Each running pool's thin-pool usage as last read; unlike the rest of the table, safe without a lock.
+     *
+     * @return by pool UUID
+     */
+    public Map<UUID, ThinPoolUsage> thinUsage() {
+        return stack.usage();
     }
 
     /** @return every running pool's snapshot, in a stable order */
