@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +78,22 @@ class HelmChartTest {
         assertThat(withMonitor).extracting(m -> m.get("kind")).containsExactlyInAnyOrder("DaemonSet", "Service", "ServiceMonitor");
         assertThat((String) at(kind(withMonitor, "ServiceMonitor"), "spec", "endpoints", "0", "path")).isEqualTo("/actuator/prometheus");
         assertThat((Object) at(kind(withMonitor, "DaemonSet"), "spec", "template", "metadata", "annotations")).isNull();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void alertRulesAndDashboardOnlyWhenAskedForAndAsShippedInOps() throws Exception {
+        List<Map<String, Object>> both = render(Map.of("prometheus.rules.enabled", "true", "grafana.dashboard.enabled", "true"));
+        assertThat(both).extracting(m -> m.get("kind")).containsExactlyInAnyOrder("DaemonSet", "PrometheusRule", "ConfigMap");
+        Map<String, Object> shipped = new Yaml().load(Files.readString(Path.of("ops/prometheus/stratisd-rules.yml")));
+        assertThat((Object) at(kind(both, "PrometheusRule"), "spec")).isEqualTo(shipped);
+        List<Map<String, Object>> groups = at(kind(both, "PrometheusRule"), "spec", "groups");
+        assertThat(groups).flatExtracting(g -> (List<Map<String, Object>>) g.get("rules")).extracting(r -> r.get("alert"))
+                .contains("StratisPoolUsageHigh", "StratisdNotReady");
+        Map<String, Object> configMap = kind(both, "ConfigMap");
+        assertThat((Map<String, Object>) at(configMap, "metadata", "labels")).containsEntry("grafana_dashboard", "1");
+        assertThat((String) at(configMap, "data", "stratisd-dashboard.json"))
+                .isEqualTo(Files.readString(Path.of("ops/grafana/stratisd-dashboard.json")).strip());
     }
 
     @Test

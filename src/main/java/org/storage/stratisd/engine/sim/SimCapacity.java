@@ -11,7 +11,9 @@ public enum SimCapacity {
      * From the pool's devices, so that a pool can fill: its size is its data devices' (1 GiB each),
      * what its filesystems use (half their size each, as the simulator reports) is both used and
      * allocated, capped at the size, and a pool whose filesystems use all of it has no allocation
-     * space left. For operators' tests of monitoring against the simulator; not upstream's values.
+     * space left; a model of thin data and metadata usage is reported beside it (see
+     * {@code SimPool.thinUsage}). For operators' tests of monitoring against the simulator; not
+     * upstream's values.
      */
     DEVICES
 }

@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -72,6 +73,12 @@ public final class SimEngine implements Engine {
     private final Map<UUID, SimPool> pools = new LinkedHashMap<>();
     /** Stopped pools, with their whole state. Changed only under write-all. */
     private final Map<UUID, SimPool> stopped = new LinkedHashMap<>();
+    /**
+     * Modelled thin usage by running pool (sizes from the devices only), recorded with each snapshot
+     * taken under the pool's lock and removed when the pool stops or is destroyed; concurrent, since
+     * metrics read it without a lock.
+     */
+    private final Map<UUID, ThinPoolUsage> thin = new ConcurrentHashMap<>();
     /** The simulated keyring; concurrent, needs no engine lock. */
     private final Map<String, byte[]> keyring = new ConcurrentHashMap<>();
 
@@ -155,6 +162,7 @@ public final class SimEngine implements Engine {
             throw new EngineException("filesystems remaining on pool");
         }
         pools.remove(uuid);
+        thin.remove(uuid);
         return new DestroyPoolAction.Deleted(uuid);
     }
 
@@ -218,12 +226,12 @@ public final class SimEngine implements Engine {
 
     @Override
     public Optional<PoolView> pool(UUID uuid) {
-        return Optional.ofNullable(pools.get(uuid)).map(SimPool::view);
+        return Optional.ofNullable(pools.get(uuid)).map(this::view);
     }
 
     @Override
     public List<PoolView> pools() {
-        return pools.values().stream().map(SimPool::view).toList();
+        return pools.values().stream().map(this::view).toList();
     }
 
     // ---- stopping and starting
@@ -237,6 +245,7 @@ public final class SimEngine implements Engine {
         SimPool pool = find(pools, id).orElseThrow(
                 () -> new EngineException("Pool with ID " + id + " was not found and cannot be stopped"));
         pools.remove(pool.uuid());
+        thin.remove(pool.uuid());
         stopped.put(pool.uuid(), pool);
         return new StopPoolAction.Stopped(pool.uuid(), pool.encryption().isPresent());
     }
@@ -266,7 +275,7 @@ public final class SimEngine implements Engine {
         }
         stopped.remove(pool.uuid());
         pools.put(pool.uuid(), pool);
-        return new StartPoolAction.Started(pool.view());
+        return new StartPoolAction.Started(view(pool));
     }
 
     @Override
@@ -274,10 +283,10 @@ public final class SimEngine implements Engine {
         return stopped.values().stream().map(SimPool::stoppedView).toList();
     }
 
-    /** The simulator has no thin pools. */
+    /** Empty with upstream's sizes; with sizes from the devices, a model of thin usage (see {@link SimCapacity}). */
     @Override
     public Map<UUID, ThinPoolUsage> thinPoolUsage() {
-        return Map.of();
+        return Collections.unmodifiableMap(thin);
     }
 
     // ---- filesystems
@@ -467,7 +476,16 @@ public final class SimEngine implements Engine {
         }
         SimPool pool = new SimPool(UUID.randomUUID(), name, encryption, integrity, devs, new SimPoolFilesystems(clock), capacity);
         pools.put(pool.uuid(), pool);
-        return pool.view();
+        return view(pool);
+    }
+
+    /** A pool's snapshot; with sizes from the devices, its modelled thin usage is recorded too. */
+    private PoolView view(SimPool pool) {
+        PoolView view = pool.view();
+        if (capacity == SimCapacity.DEVICES) {
+            thin.put(view.uuid(), SimPool.thinUsage(view));
+        }
+        return view;
     }
 
     @Override

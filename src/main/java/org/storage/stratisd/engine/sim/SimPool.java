@@ -21,6 +21,7 @@ import org.storage.stratisd.engine.view.FilesystemView;
 import org.storage.stratisd.engine.view.IntegritySpec;
 import org.storage.stratisd.engine.view.PoolView;
 import org.storage.stratisd.engine.view.StoppedPoolView;
+import org.storage.stratisd.engine.view.ThinPoolUsage;
 import org.storage.stratisd.engine.view.Tier;
 
 /**
@@ -213,6 +214,20 @@ final class SimPool {
                 size, used, allocated, fsLimit, overprovisioning, capacity == SimCapacity.DEVICES && used.compareTo(size) >= 0,
                 METADATA_VERSION, integrity, fs,
                 Stream.concat(dataDevs.stream(), cacheDevs.stream()).map(SimBlockdev::view).toList());
+    }
+
+    /**
+     * The thin usage the simulator reports with sizes from the devices: thin data is the pool's
+     * physical space and what its filesystems use; thin metadata is 1/512 of that space, with 4 KiB
+     * per filesystem plus 1 KiB per MiB of data in use (so about half of it at a full pool). A model,
+     * not a kernel's figures.
+     */
+    static ThinPoolUsage thinUsage(PoolView view) {
+        long size = view.totalPhysicalSize().longValue();
+        long used = view.totalPhysicalUsed().longValue();
+        long metaSize = Math.max(4096, size / 512);
+        long metaUsed = Math.min(metaSize, 4096L * (view.filesystems().size() + 1) + used / 1024);
+        return new ThinPoolUsage(used, size, metaUsed, metaSize, used >= size, false);
     }
 
     StoppedPoolView stoppedView() {
