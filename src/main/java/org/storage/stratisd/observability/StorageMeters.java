@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,12 +37,15 @@ import org.storage.stratisd.engine.view.ThinPoolUsage;
  * a pool operation and never slows one.
  *
  * <p>Series come and go with pools and filesystems: a refresher re-registers the rows of each
- * {@link MultiGauge} (overwriting, so a destroyed or renamed pool leaves no stale series) whenever
- * the published state changed, checking every {@code refresh}. Values are read from the snapshot
- * taken at that refresh, so a scrape is at most one refresh behind the bus.
+ * {@link MultiGauge} whenever the published state changed, checking every {@code refresh}; rows
+ * no longer present are removed, so a destroyed or renamed pool leaves no stale series. Values
+ * are those of the snapshot taken at that refresh, so a scrape is at most one refresh behind the
+ * bus; thin usage is read at each scrape.
  *
- * <p>Concurrency: only the refresher thread calls {@link #refresh()} after start (tests call it
- * directly before); {@link #lastVersion} is its own.
+ * <p>Concurrency: {@link #refresh()} is synchronized, so the refresher thread (and a test calling it
+ * directly) re-register one at a time; {@link #lastVersion}, {@link #lastThin} and the row lists
+ * are only touched inside it. Scrapes read the registered rows (Micrometer's registry is
+ * concurrent) and the pool counts ({@link AtomicLong}s), never the refresher's state.
  */
 public final class StorageMeters implements MeterBinder, AutoCloseable {
 
@@ -57,6 +61,8 @@ public final class StorageMeters implements MeterBinder, AutoCloseable {
     private final Map<State, AtomicLong> byState = new EnumMap<>(State.class);
     private long lastVersion = -1;
     private Set<UUID> lastThin = Set.of();
+    /** The holders of the pool and filesystem series now registered, by meter name and tags. */
+    private Map<String, Map<Tags, Value>> values = Map.of();
 
     /** A pool's state, for {@code stratisd_pool_state} and {@code stratisd_pools}. */
     enum State {
@@ -141,7 +147,7 @@ public final class StorageMeters implements MeterBinder, AutoCloseable {
     }
 
     /** Re-registers every row from the current snapshots if anything was published since the last time. */
-    void refresh() {
+    synchronized void refresh() {
         long version = storage.version();
         Set<UUID> thin = Set.copyOf(engine.thinPoolUsage().keySet());
         if (version == lastVersion && thin.equals(lastThin)) {
@@ -156,7 +162,22 @@ public final class StorageMeters implements MeterBinder, AutoCloseable {
         lastThin = thin;
     }
 
+    /**
+     * A published figure's current value. A series keeps its holder for as long as it exists, and
+     * rows are registered without overwriting: replacing a live series' meter while a scrape reads
+     * the registry can make that scrape see it twice (and fail), so a refresh only adds series that
+     * are new, removes those that are gone, and updates the values of the rest in place.
+     */
+    private static final class Value {
+        private volatile double value;
+
+        double get() {
+            return value;
+        }
+    }
+
     private void registerPools(Collection<PoolView> running) {
+        Map<String, Map<Tags, Value>> next = new HashMap<>();
         Map<String, List<MultiGauge.Row<?>>> poolRows = rows(poolGauges.keySet());
         Map<String, List<MultiGauge.Row<?>>> fsRows = rows(fsGauges.keySet());
         List<MultiGauge.Row<?>> stateRows = new ArrayList<>();
@@ -166,21 +187,21 @@ public final class StorageMeters implements MeterBinder, AutoCloseable {
             seen.add(p.uuid());
             Tags tags = poolTags(p.name(), p.uuid());
             BigInteger logical = p.filesystems().stream().map(FilesystemView::size).reduce(BigInteger.ZERO, BigInteger::add);
-            add(poolRows, "stratisd.pool.physical.size", tags, p.totalPhysicalSize().doubleValue());
-            add(poolRows, "stratisd.pool.physical.used", tags, p.totalPhysicalUsed().doubleValue());
-            add(poolRows, "stratisd.pool.allocated", tags, p.allocatedSize().doubleValue());
-            add(poolRows, "stratisd.pool.logical.size", tags, logical.doubleValue());
-            add(poolRows, "stratisd.pool.filesystems", tags, p.filesystems().size());
-            add(poolRows, "stratisd.pool.filesystem.limit", tags, p.fsLimit());
-            add(poolRows, "stratisd.pool.overprovisioning", tags, flag(p.overprovisioning()));
-            add(poolRows, "stratisd.pool.no.alloc.space", tags, flag(p.noAllocSpace()));
-            add(poolRows, "stratisd.pool.encrypted", tags, flag(p.encrypted()));
-            add(poolRows, "stratisd.pool.cache", tags, flag(p.hasCache()));
+            add(next, poolRows, "stratisd.pool.physical.size", tags, p.totalPhysicalSize().doubleValue());
+            add(next, poolRows, "stratisd.pool.physical.used", tags, p.totalPhysicalUsed().doubleValue());
+            add(next, poolRows, "stratisd.pool.allocated", tags, p.allocatedSize().doubleValue());
+            add(next, poolRows, "stratisd.pool.logical.size", tags, logical.doubleValue());
+            add(next, poolRows, "stratisd.pool.filesystems", tags, p.filesystems().size());
+            add(next, poolRows, "stratisd.pool.filesystem.limit", tags, p.fsLimit());
+            add(next, poolRows, "stratisd.pool.overprovisioning", tags, flag(p.overprovisioning()));
+            add(next, poolRows, "stratisd.pool.no.alloc.space", tags, flag(p.noAllocSpace()));
+            add(next, poolRows, "stratisd.pool.encrypted", tags, flag(p.encrypted()));
+            add(next, poolRows, "stratisd.pool.cache", tags, flag(p.hasCache()));
             for (FilesystemView f : p.filesystems()) {
                 Tags ft = tags.and("filesystem_name", f.name(), "filesystem_uuid", simple(f.uuid()));
-                add(fsRows, "stratisd.filesystem.size", ft, f.size().doubleValue());
-                f.used().ifPresent(u -> add(fsRows, "stratisd.filesystem.used", ft, u.doubleValue()));
-                f.sizeLimit().ifPresent(l -> add(fsRows, "stratisd.filesystem.size.limit", ft, l.doubleValue()));
+                add(next, fsRows, "stratisd.filesystem.size", ft, f.size().doubleValue());
+                f.used().ifPresent(u -> add(next, fsRows, "stratisd.filesystem.used", ft, u.doubleValue()));
+                f.sizeLimit().ifPresent(l -> add(next, fsRows, "stratisd.filesystem.size.limit", ft, l.doubleValue()));
             }
             stateRows.add(MultiGauge.Row.of(tags.and("state", State.RUNNING.label()), 1));
             counts.merge(State.RUNNING, 1L, Long::sum);
@@ -198,9 +219,10 @@ public final class StorageMeters implements MeterBinder, AutoCloseable {
             stateRows.add(MultiGauge.Row.of(poolTags(s.name().orElse(""), s.uuid()).and("state", state.label()), 1));
             counts.merge(state, 1L, Long::sum);
         }
-        poolRows.forEach((name, rows) -> poolGauges.get(name).register(rows, true));
-        fsRows.forEach((name, rows) -> fsGauges.get(name).register(rows, true));
-        poolState.register(stateRows, true);
+        poolRows.forEach((name, rows) -> poolGauges.get(name).register(rows, false));
+        fsRows.forEach((name, rows) -> fsGauges.get(name).register(rows, false));
+        poolState.register(stateRows, false);
+        values = next;
         for (State state : State.values()) {
             byState.get(state).set(counts.getOrDefault(state, 0L));
         }
@@ -224,7 +246,7 @@ public final class StorageMeters implements MeterBinder, AutoCloseable {
                 live(rows, "stratisd.pool.thin.read.only", tags, uuid, u -> flag(u.readOnly()));
             }
         }
-        rows.forEach((name, r) -> thinGauges.get(name).register(r, true));
+        rows.forEach((name, r) -> thinGauges.get(name).register(r, false));
     }
 
     private void live(Map<String, List<MultiGauge.Row<?>>> rows, String name, Tags tags, UUID pool,
@@ -241,8 +263,15 @@ public final class StorageMeters implements MeterBinder, AutoCloseable {
         return rows;
     }
 
-    private static void add(Map<String, List<MultiGauge.Row<?>>> rows, String name, Tags tags, double value) {
-        rows.get(name).add(MultiGauge.Row.of(tags, value));
+    private void add(Map<String, Map<Tags, Value>> next, Map<String, List<MultiGauge.Row<?>>> rows, String name, Tags tags,
+                     double value) {
+        Value holder = values.getOrDefault(name, Map.of()).get(tags);
+        if (holder == null) {
+            holder = new Value();
+        }
+        holder.value = value;
+        next.computeIfAbsent(name, n -> new HashMap<>()).put(tags, holder);
+        rows.get(name).add(MultiGauge.Row.of(tags, holder, Value::get));
     }
 
     private static Tags poolTags(String name, UUID uuid) {
