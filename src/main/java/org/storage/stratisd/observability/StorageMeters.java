@@ -93,25 +93,25 @@ public final class StorageMeters implements MeterBinder, AutoCloseable {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        pool(registry, "stratisd.pool.physical.size", "bytes", "The pool's physical size (TotalPhysicalSize)");
-        pool(registry, "stratisd.pool.physical.used", "bytes", "Physical space in use (TotalPhysicalUsed)");
-        pool(registry, "stratisd.pool.allocated", "bytes", "Physical space allocated to the pool's thin pool and metadata (AllocatedSize)");
-        pool(registry, "stratisd.pool.logical.size", "bytes", "The sum of its filesystems' sizes (above the physical size: overprovisioned)");
-        pool(registry, "stratisd.pool.filesystems", null, "Filesystems in the pool");
-        pool(registry, "stratisd.pool.filesystem.limit", null, "The most filesystems the pool may hold (FsLimit)");
-        pool(registry, "stratisd.pool.overprovisioning", null, "1 if the pool may be overprovisioned (Overprovisioning)");
-        pool(registry, "stratisd.pool.no.alloc.space", null, "1 if the pool has no space left to allocate (NoAllocSpace)");
-        pool(registry, "stratisd.pool.encrypted", null, "1 if the pool is encrypted");
-        pool(registry, "stratisd.pool.cache", null, "1 if the pool has a cache tier");
-        thin(registry, "stratisd.pool.thin.data.used", "bytes", "Thin data in use, from the thin pool's status (real engine)");
-        thin(registry, "stratisd.pool.thin.data.size", "bytes", "Thin data in all (real engine)");
-        thin(registry, "stratisd.pool.thin.metadata.used", "bytes", "Thin metadata in use (real engine)");
-        thin(registry, "stratisd.pool.thin.metadata.size", "bytes", "Thin metadata in all (real engine)");
-        thin(registry, "stratisd.pool.thin.out.of.data.space", null, "1 if the thin pool is in out_of_data_space mode (real engine)");
-        thin(registry, "stratisd.pool.thin.read.only", null, "1 if the thin pool has fallen back to read-only (real engine)");
-        fs(registry, "stratisd.filesystem.size", "bytes", "The filesystem's size");
-        fs(registry, "stratisd.filesystem.used", "bytes", "Bytes in use in the filesystem");
-        fs(registry, "stratisd.filesystem.size.limit", "bytes", "The filesystem's size limit, where one is set");
+        gauge(poolGauges, registry, "stratisd.pool.physical.size", "bytes", "The pool's physical size (TotalPhysicalSize)");
+        gauge(poolGauges, registry, "stratisd.pool.physical.used", "bytes", "Physical space in use (TotalPhysicalUsed)");
+        gauge(poolGauges, registry, "stratisd.pool.allocated", "bytes", "Physical space allocated to the pool's thin pool and metadata (AllocatedSize)");
+        gauge(poolGauges, registry, "stratisd.pool.logical.size", "bytes", "The sum of its filesystems' sizes (above the physical size: overprovisioned)");
+        gauge(poolGauges, registry, "stratisd.pool.filesystems", null, "Filesystems in the pool");
+        gauge(poolGauges, registry, "stratisd.pool.filesystem.limit", null, "The most filesystems the pool may hold (FsLimit)");
+        gauge(poolGauges, registry, "stratisd.pool.overprovisioning", null, "1 if the pool may be overprovisioned (Overprovisioning)");
+        gauge(poolGauges, registry, "stratisd.pool.no.alloc.space", null, "1 if the pool has no space left to allocate (NoAllocSpace)");
+        gauge(poolGauges, registry, "stratisd.pool.encrypted", null, "1 if the pool is encrypted");
+        gauge(poolGauges, registry, "stratisd.pool.cache", null, "1 if the pool has a cache tier");
+        gauge(thinGauges, registry, "stratisd.pool.thin.data.used", "bytes", "Thin data in use, from the thin pool's status (real engine)");
+        gauge(thinGauges, registry, "stratisd.pool.thin.data.size", "bytes", "Thin data in all (real engine)");
+        gauge(thinGauges, registry, "stratisd.pool.thin.metadata.used", "bytes", "Thin metadata in use (real engine)");
+        gauge(thinGauges, registry, "stratisd.pool.thin.metadata.size", "bytes", "Thin metadata in all (real engine)");
+        gauge(thinGauges, registry, "stratisd.pool.thin.out.of.data.space", null, "1 if the thin pool is in out_of_data_space mode (real engine)");
+        gauge(thinGauges, registry, "stratisd.pool.thin.read.only", null, "1 if the thin pool has fallen back to read-only (real engine)");
+        gauge(fsGauges, registry, "stratisd.filesystem.size", "bytes", "The filesystem's size");
+        gauge(fsGauges, registry, "stratisd.filesystem.used", "bytes", "Bytes in use in the filesystem");
+        gauge(fsGauges, registry, "stratisd.filesystem.size.limit", "bytes", "The filesystem's size limit, where one is set");
         poolState = MultiGauge.builder("stratisd.pool.state")
                 .description("1 for each known pool, labelled with its state").register(registry);
         for (State state : State.values()) {
@@ -125,16 +125,8 @@ public final class StorageMeters implements MeterBinder, AutoCloseable {
         refresher.scheduleWithFixedDelay(this::refreshQuietly, millis, millis, TimeUnit.MILLISECONDS);
     }
 
-    private void pool(MeterRegistry registry, String name, String unit, String description) {
-        poolGauges.put(name, MultiGauge.builder(name).baseUnit(unit).description(description).register(registry));
-    }
-
-    private void thin(MeterRegistry registry, String name, String unit, String description) {
-        thinGauges.put(name, MultiGauge.builder(name).baseUnit(unit).description(description).register(registry));
-    }
-
-    private void fs(MeterRegistry registry, String name, String unit, String description) {
-        fsGauges.put(name, MultiGauge.builder(name).baseUnit(unit).description(description).register(registry));
+    private static void gauge(Map<String, MultiGauge> into, MeterRegistry registry, String name, String unit, String description) {
+        into.put(name, MultiGauge.builder(name).baseUnit(unit).description(description).register(registry));
     }
 
     private void refreshQuietly() {
