@@ -1,12 +1,13 @@
 #!/bin/bash
-# Builds ./rootfs.img (ext4, raw, sparse): Debian bookworm minbase + dm/xfs/thin tools + busctl + kernel modules
+# Builds ./rootfs.img (ext4, raw, sparse): Debian bookworm minbase + dm/xfs/thin tools + busctl + dbus-python + kernel modules
 # (the JDK 25 the tests run on comes through the share).
 # Needs: debootstrap, the extracted kernel in ./kernel (setup.sh extracts it), busybox-static on the host.
 set -euo pipefail
 cd "$(dirname "$0")"
 KV=${KV:-$(ls kernel/lib/modules | head -1)}
-PKGS=dmsetup,thin-provisioning-tools,xfsprogs,cryptsetup-bin,udev,dbus,kmod,util-linux,procps,e2fsprogs,systemd,coreutils
-if [ ! -x rootfs/usr/bin/busctl ]; then
+PKGS=dmsetup,thin-provisioning-tools,xfsprogs,cryptsetup-bin,udev,dbus,kmod,util-linux,procps,e2fsprogs,systemd,coreutils,python3-dbus
+# dbus-python: the one client in the guest that passes a descriptor nested in a struct (Manager.r9 StartPool's (bh)).
+if [ ! -x rootfs/usr/bin/busctl ] || [ ! -f rootfs/usr/lib/python3/dist-packages/dbus/__init__.py ]; then
   rm -rf rootfs
   MIRROR=${DEBIAN_MIRROR:-$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null)}
   [ -n "$MIRROR" ] || MIRROR=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list 2>/dev/null)

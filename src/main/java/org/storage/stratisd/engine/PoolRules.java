@@ -54,4 +54,33 @@ public final class PoolRules {
         }
         return message.toString();
     }
+
+    /**
+     * Why a pool's existing cache cannot be initialised again with other devices.
+     *
+     * @param requested the devices asked for
+     * @param existing  the cache's devices
+     * @return 3.9.2's message naming the differences (note its space before " ; to resolve")
+     */
+    public static String cacheDifferenceMessage(Set<String> requested, Set<String> existing) {
+        Set<String> missing = new TreeSet<>(existing);
+        missing.removeAll(requested);
+        Set<String> extra = new TreeSet<>(requested);
+        extra.removeAll(existing);
+        StringBuilder message = new StringBuilder("The input requests initialization of a cache with different block devices"
+                + " from the block devices in the existing cache");
+        if (!missing.isEmpty()) {
+            message.append(missing.size() == 1
+                    ? "; the existing cache contains the block device " + missing.iterator().next() + " which the input did not include"
+                    : "; the existing cache contains the block devices " + String.join(", ", missing) + " which the input did not include");
+        }
+        if (!extra.isEmpty()) {
+            message.append(extra.size() == 1
+                    ? "; the input requested block device " + extra.iterator().next() + " which does not exist in the already initialized cache"
+                    : "; the input requested block devices " + String.join(", ", extra)
+                            + " which do not exist in the already initialized cache");
+        }
+        return message.append(" ; to resolve this error, the block devices requested in the input should be the same as the block"
+                + " devices in the existing cache.").toString();
+    }
 }

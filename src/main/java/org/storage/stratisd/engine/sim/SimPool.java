@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.storage.stratisd.engine.Actions.RenameAction;
 import org.storage.stratisd.engine.EngineException;
 import org.storage.stratisd.engine.NameValidation;
+import org.storage.stratisd.engine.PoolRules;
 import org.storage.stratisd.engine.view.BlockdevView;
 import org.storage.stratisd.engine.view.Encryption;
 import org.storage.stratisd.engine.view.FilesystemView;
@@ -159,26 +160,7 @@ final class SimPool {
         if (existing.equals(requested)) {
             return List.of();
         }
-        Set<String> missing = new TreeSet<>(existing);
-        missing.removeAll(requested);
-        Set<String> extra = new TreeSet<>(requested);
-        extra.removeAll(existing);
-        StringBuilder message = new StringBuilder("The input requests initialization of a cache with different block devices"
-                + " from the block devices in the existing cache");
-        if (!missing.isEmpty()) {
-            message.append(missing.size() == 1
-                    ? "; the existing cache contains the block device " + missing.iterator().next() + " which the input did not include"
-                    : "; the existing cache contains the block devices " + String.join(", ", missing) + " which the input did not include");
-        }
-        if (!extra.isEmpty()) {
-            message.append(extra.size() == 1
-                    ? "; the input requested block device " + extra.iterator().next() + " which does not exist in the already initialized cache"
-                    : "; the input requested block devices " + String.join(", ", extra)
-                            + " which do not exist in the already initialized cache");
-        }
-        message.append(" ; to resolve this error, the block devices requested in the input should be the same as the block"
-                + " devices in the existing cache.");
-        throw new EngineException(message.toString());
+        throw new EngineException(PoolRules.cacheDifferenceMessage(requested, existing));
     }
 
     void removeCache() {

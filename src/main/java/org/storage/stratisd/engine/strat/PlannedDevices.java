@@ -29,13 +29,28 @@ final class PlannedDevices {
      * @return the devices
      */
     static List<Blockdev> dataTier(PoolPlan plan) {
-        PoolSave save = plan.metadata().orElseThrow();
+        PoolSave.BlockDevMgr tier = plan.metadata().orElseThrow().backstore().dataTier().blockdev();
+        return devices(plan, tier);
+    }
+
+    /**
+     * The cache tier's devices of a ready pool, as {@link #dataTier} (each with its cache and
+     * cache-metadata segments).
+     *
+     * @param plan a plan with metadata
+     * @return the devices; none if the pool has no cache tier
+     */
+    static List<Blockdev> cacheTier(PoolPlan plan) {
+        return plan.metadata().orElseThrow().backstore().cacheTier().map(c -> devices(plan, c.blockdev())).orElse(List.of());
+    }
+
+    private static List<Blockdev> devices(PoolPlan plan, PoolSave.BlockDevMgr tier) {
         List<Blockdev> out = new ArrayList<>();
-        for (PoolSave.BlockDev record : save.backstore().dataTier().blockdev().devs()) {
+        for (PoolSave.BlockDev record : tier.devs()) {
             DeviceIdentity.StratisMember m = plan.devices().stream().filter(DeviceIdentity.StratisMember.class::isInstance)
                     .map(DeviceIdentity.StratisMember.class::cast).filter(d -> d.block().deviceUuid().equals(record.uuid()))
                     .findFirst().orElseThrow(() -> new IllegalStateException("a ready plan has every recorded device"));
-            List<PoolSave.Range> used = save.backstore().dataTier().blockdev().allocs().getFirst().stream()
+            List<PoolSave.Range> used = tier.allocs().stream().flatMap(List::stream)
                     .filter(s -> s.parent().equals(record.uuid())).map(s -> new PoolSave.Range(s.start(), s.length())).toList();
             out.add(new Blockdev(record.uuid(), m.devnode(), DevNum.parse(m.devnum().orElseThrow(
                     () -> new IllegalStateException(m.devnode() + " is not a block device"))), m.block().initTimeSeconds(),

@@ -31,9 +31,11 @@ import org.storage.stratisd.engine.FilesystemSpec;
 import org.storage.stratisd.engine.NameValidation;
 import org.storage.stratisd.engine.PoolId;
 import org.storage.stratisd.engine.PoolRules;
+import org.storage.stratisd.engine.strat.assembly.AssemblyPlanner;
 import org.storage.stratisd.engine.strat.assembly.PoolPlan;
 import org.storage.stratisd.engine.strat.backstore.Blockdev;
 import org.storage.stratisd.engine.strat.backstore.Integrity;
+import org.storage.stratisd.engine.strat.backstore.PoolInitializer;
 import org.storage.stratisd.engine.strat.keys.StratKeys;
 import org.storage.stratisd.engine.strat.pool.Pools;
 import org.storage.stratisd.engine.strat.serde.PoolSave;
@@ -51,8 +53,8 @@ import org.storage.stratisd.json.Json;
  * pool's assembly, sets up every pool that is ready and was running, and runs the pools on
  * device-mapper ({@link Pools}). A pool that is not running is known from its devices and listed
  * as stopped, with its plan's verdict (ready, stopped, locked, incomplete, invalid) in the reports.
- * Keys live in the kernel keyring ({@link StratKeys}). Encryption and the cache tier are not
- * implemented in this build: requests for them are refused with a message that says so.
+ * Keys live in the kernel keyring ({@link StratKeys}). Encryption is not implemented in this
+ * build: requests for it are refused with a message that says so.
  *
  * <p>Not synchronised: callers hold the engine lock, as for every engine (the table of pools and
  * the plans change under write-all).
@@ -63,7 +65,6 @@ public final class StratEngine implements Engine {
     public static final String VERSION = "3.9.2";
     private static final System.Logger LOG = System.getLogger(StratEngine.class.getName());
     private static final String NO_ENCRYPTION = "this build of stratisd-java does not implement encryption yet";
-    private static final String NO_CACHE = "this build of stratisd-java does not implement the cache tier yet";
 
     private final DeviceInventory inventory;
     private final Pools pools;
@@ -114,7 +115,7 @@ public final class StratEngine implements Engine {
         for (PoolPlan plan : plan()) {
             if (plan.decision() instanceof PoolPlan.Decision.Ready) {
                 try {
-                    started.add(setUp(plan));
+                    started.add(setUp(plan, false));
                 } catch (EngineException e) {
                     setupFailures.put(plan.poolUuid(), e.getMessage());
                     LOG.log(System.Logger.Level.WARNING, "Pool {0} was not set up: {1}", plan.poolUuid(), e.getMessage());
@@ -134,12 +135,33 @@ public final class StratEngine implements Engine {
         return plans;
     }
 
-    private PoolView setUp(PoolPlan plan) throws EngineException {
+    /**
+     * Sets a planned pool up. Without its cache ({@code StartPool} with {@code remove_cache}), the
+     * pool is set up from its metadata minus the cache tier, which is then recorded, and only then
+     * are the cache devices that are present wiped (as upstream: the cache is write-through, so
+     * the data tier holds every write).
+     */
+    private PoolView setUp(PoolPlan plan, boolean removeCache) throws EngineException {
         PoolSave save = plan.metadata().orElseThrow();
+        boolean dropCache = removeCache && save.backstore().cacheTier().isPresent();
+        List<Path> dropped = new ArrayList<>();
+        if (dropCache) {
+            Set<UUID> cacheUuids = new LinkedHashSet<>();
+            save.backstore().cacheTier().get().blockdev().devs().forEach(d -> cacheUuids.add(d.uuid()));
+            plan.devices().stream().filter(d -> cacheUuids.contains(AssemblyPlanner.deviceOf(d))).forEach(d -> dropped.add(d.devnode()));
+            save = save.withoutCacheTier();
+        }
         List<Blockdev> devices = PlannedDevices.dataTier(plan);
-        PoolView view = pools.setup(plan.poolUuid(), plan.metadataVersion().orElse(1), save, devices,
-                PlannedDevices.lastUpdate(plan));
+        List<Blockdev> cacheDevices = dropCache ? List.of() : PlannedDevices.cacheTier(plan);
+        PoolView view = pools.setup(plan.poolUuid(), plan.metadataVersion().orElse(1), save, devices, cacheDevices,
+                PlannedDevices.lastUpdate(plan), dropCache);
         setupFailures.remove(plan.poolUuid());
+        if (!dropped.isEmpty()) {
+            String wiped = PoolInitializer.wipe(dropped);
+            LOG.log(System.Logger.Level.INFO, "Pool {0} started without its cache; cache devices {1}{2}", plan.poolUuid(), dropped,
+                    wiped);
+            dropped.forEach(d -> inventory.identify(d, false));
+        }
         return view;
     }
 
@@ -225,29 +247,35 @@ public final class StratEngine implements Engine {
         if (!pools.running(pool)) {
             throw noPool(pool);
         }
-        List<UUID> added = pools.addDataDevices(pool, devices.stream().map(Path::of).toList()).stream()
-                .map(Blockdev::uuid).toList();
-        List<BlockdevView> views = pools.view(pool).orElseThrow().blockdevs().stream().filter(b -> added.contains(b.uuid())).toList();
-        for (BlockdevView dev : views) {
-            inventory.identify(Path.of(dev.devnode()), false);
-        }
-        return views;
+        return identified(pool, pools.addDataDevices(pool, devices.stream().map(Path::of).toList()));
     }
 
     @Override
     public List<BlockdevView> initCache(UUID pool, List<String> devices, boolean allowEncrypted) throws EngineException {
+        NameValidation.checkAbsolute(devices);
         if (!pools.running(pool)) {
             throw noPool(pool);
         }
-        throw new EngineException("Cannot initialise a cache for pool " + pool + ": " + NO_CACHE);
+        return identified(pool, pools.initCache(pool, devices.stream().map(Path::of).toList()));
     }
 
     @Override
     public List<BlockdevView> addCacheDevices(UUID pool, List<String> devices) throws EngineException {
+        NameValidation.checkAbsolute(devices);
         if (!pools.running(pool)) {
             throw noPool(pool);
         }
-        throw new EngineException("Cannot add cache devices to pool " + pool + ": " + NO_CACHE);
+        return identified(pool, pools.addCacheDevices(pool, devices.stream().map(Path::of).toList()));
+    }
+
+    /** The views of devices just added to a pool, each identified again by the inventory (now a member). */
+    private List<BlockdevView> identified(UUID pool, List<Blockdev> added) {
+        List<UUID> uuids = added.stream().map(Blockdev::uuid).toList();
+        List<BlockdevView> views = pools.view(pool).orElseThrow().blockdevs().stream().filter(b -> uuids.contains(b.uuid())).toList();
+        for (BlockdevView dev : views) {
+            inventory.identify(Path.of(dev.devnode()), false);
+        }
+        return views;
     }
 
     @Override
@@ -321,21 +349,32 @@ public final class StratEngine implements Engine {
             throw new EngineException("Pool with UUID " + plan.poolUuid()
                     + " is not encrypted but an unlock method or passphrase was provided");
         }
-        if (removeCache) {
-            throw new EngineException("Pool with UUID " + plan.poolUuid() + " cannot be started without its cache: " + NO_CACHE);
-        }
-        if (!(plan.decision() instanceof PoolPlan.Decision.Ready) && !(plan.decision() instanceof PoolPlan.Decision.StoppedByRequest)) {
+        boolean startable = plan.decision() instanceof PoolPlan.Decision.Ready
+                || plan.decision() instanceof PoolPlan.Decision.StoppedByRequest
+                || removeCache && onlyCacheMissing(plan);
+        if (!startable) {
             throw new EngineException("Pool with UUID " + plan.poolUuid() + " cannot be started: " + plan.decision().reason());
         }
         PoolView view;
         try {
-            view = setUp(plan);
+            view = setUp(plan, removeCache);
         } catch (EngineException e) {
             setupFailures.put(plan.poolUuid(), e.getMessage());
             throw e;
         }
         plan();
         return new StartPoolAction.Started(view);
+    }
+
+    /** Whether the pool lacks nothing but cache devices: then it can start without its cache. */
+    private static boolean onlyCacheMissing(PoolPlan plan) {
+        if (!(plan.decision() instanceof PoolPlan.Decision.Incomplete incomplete) || incomplete.missing().isEmpty()
+                || plan.metadata().flatMap(m -> m.backstore().cacheTier()).isEmpty()) {
+            return false;
+        }
+        Set<UUID> cache = new LinkedHashSet<>();
+        plan.metadata().get().backstore().cacheTier().get().blockdev().devs().forEach(d -> cache.add(d.uuid()));
+        return cache.containsAll(incomplete.missing());
     }
 
     private Optional<PoolPlan> find(PoolId id) throws EngineException {

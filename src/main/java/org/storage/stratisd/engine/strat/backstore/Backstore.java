@@ -23,7 +23,7 @@ public final class Backstore {
     private final DataTier dataTier;
     private final List<Range> capAllocs = new ArrayList<>();
     private final List<Range> cryptMetaAllocs = new ArrayList<>();
-    private final Optional<PoolSave.CacheTier> cacheTier;
+    private Optional<CacheTier> cacheTier;
 
     /**
      * Creates the backstore.
@@ -32,10 +32,10 @@ public final class Backstore {
      * @param dataTier        the data tier
      * @param capAllocs       the cap's allocations as recorded
      * @param cryptMetaAllocs V2: the LUKS2 header area
-     * @param cacheTier       the cache tier, if any (as recorded; set up by the stack)
+     * @param cacheTier       the cache tier, if any
      */
     public Backstore(int metadataVersion, DataTier dataTier, List<Range> capAllocs, List<Range> cryptMetaAllocs,
-                     Optional<PoolSave.CacheTier> cacheTier) {
+                     Optional<CacheTier> cacheTier) {
         this.metadataVersion = metadataVersion;
         this.dataTier = dataTier;
         this.capAllocs.addAll(capAllocs);
@@ -53,9 +53,19 @@ public final class Backstore {
         return dataTier;
     }
 
-    /** @return the cache tier as recorded */
-    public Optional<PoolSave.CacheTier> cacheTier() {
+    /** @return the cache tier, if the pool has one */
+    public Optional<CacheTier> cacheTier() {
         return cacheTier;
+    }
+
+    /**
+     * Gives the pool its cache tier ({@code InitCache}), or takes it away again when the stack
+     * could not be converted or the metadata not written.
+     *
+     * @param tier the tier, or empty
+     */
+    public void cacheTier(Optional<CacheTier> tier) {
+        this.cacheTier = tier;
     }
 
     /** @return sectors of the cap given out to the flex devices */
@@ -169,6 +179,6 @@ public final class Backstore {
      * @return its {@code backstore} object
      */
     public PoolSave.Backstore save() {
-        return new PoolSave.Backstore(dataTier.save(), new PoolSave.Cap(capAllocs, cryptMetaAllocs), cacheTier);
+        return new PoolSave.Backstore(dataTier.save(), new PoolSave.Cap(capAllocs, cryptMetaAllocs), cacheTier.map(CacheTier::save));
     }
 }

@@ -200,13 +200,29 @@ public final class PoolInitializer {
      * @param pool      the pool's UUID
      * @param version   its metadata version
      * @param devices   the devices, in order
-     * @param integrity V2: the pool's integrity settings
-     * @return the devices, ready to join the data tier
+     * @param integrity V2 data tier: the pool's integrity settings (the cache tier has no reservation)
+     * @param tierMember a device of the tier they join, whose logical sector size they must share
+     * @return the devices, ready to join the tier
      * @throws EngineException naming the device and the reason; nothing is left written
      */
-    public List<Blockdev> addTo(UUID pool, int version, List<Path> devices, Optional<PoolSave.IntegritySpec> integrity)
-            throws EngineException {
+    public List<Blockdev> addTo(UUID pool, int version, List<Path> devices, Optional<PoolSave.IntegritySpec> integrity,
+                                Optional<Path> tierMember) throws EngineException {
         List<Checked> checked = check(devices);
+        if (tierMember.isPresent()) {
+            BlockDeviceInfo member;
+            try {
+                member = prober.deviceInfo(tierMember.get());
+            } catch (IOException e) {
+                throw new EngineException("Device " + tierMember.get() + " of the pool cannot be examined: " + e.getMessage());
+            }
+            for (Checked device : checked) {
+                if (device.logicalSector() != member.logicalSector()) {
+                    throw new EngineException("Device " + device.path() + " has a logical sector size of " + device.logicalSector()
+                            + " bytes, the pool's device " + tierMember.get() + " " + member.logicalSector()
+                            + "; a tier's devices must all have the same");
+                }
+            }
+        }
         Instant now = clock.instant();
         List<Blockdev> added = new ArrayList<>();
         List<Path> touched = new ArrayList<>();
@@ -278,8 +294,8 @@ public final class PoolInitializer {
         return check(devices).stream().map(Checked::path).toList();
     }
 
-    /** A device that passed every check, with the size and number it was found to have. */
-    private record Checked(Path path, long sizeBytes, DevNum devNum) {
+    /** A device that passed every check, with the size, number and logical sector size it was found to have. */
+    private record Checked(Path path, long sizeBytes, DevNum devNum, int logicalSector) {
     }
 
     private List<Checked> check(List<Path> devices) throws EngineException {
@@ -329,7 +345,7 @@ public final class PoolInitializer {
             }
             logical = info.logicalSector();
             physical = info.physicalSector();
-            out.add(new Checked(device, size, new DevNum(info.major(), info.minor())));
+            out.add(new Checked(device, size, new DevNum(info.major(), info.minor()), info.logicalSector()));
         }
         return out;
     }

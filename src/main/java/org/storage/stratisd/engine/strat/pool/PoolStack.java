@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
 import org.storage.stratisd.engine.EngineException;
 import org.storage.stratisd.engine.strat.backstore.Backstore;
 import org.storage.stratisd.engine.strat.backstore.Blockdev;
+import org.storage.stratisd.engine.strat.backstore.CacheTier;
 import org.storage.stratisd.engine.strat.backstore.DataTier;
 import org.storage.stratisd.engine.strat.dm.DevNum;
+import org.storage.stratisd.engine.strat.dm.DeviceMapper.UdevRules;
 import org.storage.stratisd.engine.strat.dm.DmException;
 import org.storage.stratisd.engine.strat.dm.DmNames;
 import org.storage.stratisd.engine.strat.dm.TargetLine;
@@ -80,7 +82,7 @@ final class PoolStack {
      */
     StratPool create(UUID poolUuid, PoolSave layout, List<Blockdev> devices, Undo undo) throws EngineException {
         DmNames names = new DmNames(poolUuid);
-        Backstore backstore = backstore(2, layout, devices);
+        Backstore backstore = backstore(2, layout, devices, Optional.empty());
         StratPool pool = new StratPool(poolUuid, layout, backstore, new Mdv(services.mounts(), poolUuid),
                 new PoolMetadataStore(services.clock(), services.random(), null));
         Map<String, DevNum> dm = pool.devices();
@@ -122,24 +124,28 @@ final class PoolStack {
      * @param poolUuid   the pool
      * @param version    its metadata version (its signature blocks')
      * @param save       its newest metadata
-     * @param devices    its data devices
-     * @param lastUpdate the time of that metadata
-     * @param undo       where each step's reversal is registered
+     * @param devices      its data devices
+     * @param cacheDevices its cache devices (none if it has no cache tier)
+     * @param lastUpdate   the time of that metadata
+     * @param cacheDropped whether the metadata's cache tier was dropped ({@code remove_cache}): then it is rewritten
+     * @param undo         where each step's reversal is registered
      * @return the running pool
      * @throws EngineException naming the layer and the device that failed
      */
-    StratPool setup(UUID poolUuid, int version, PoolSave save, List<Blockdev> devices, Instant lastUpdate, Undo undo)
-            throws EngineException {
-        if (save.backstore().cacheTier().isPresent()) {
-            throw new EngineException("Pool " + save.name() + " has a cache tier; this build of stratisd-java cannot set up"
-                    + " cache tiers yet");
+    StratPool setup(UUID poolUuid, int version, PoolSave save, List<Blockdev> devices, List<Blockdev> cacheDevices,
+                    Instant lastUpdate, boolean cacheDropped, Undo undo) throws EngineException {
+        if (save.backstore().cacheTier().isEmpty() && !cacheDevices.isEmpty()) {
+            // 3.9.2's message.
+            throw new EngineException("Cachedevs exist, but cache metadata does not exist");
         }
         if (save.features().contains("Encryption")) {
             throw new EngineException("Pool " + save.name() + " is encrypted; this build of stratisd-java cannot set up"
                     + " encrypted pools yet");
         }
         DmNames names = new DmNames(poolUuid);
-        Backstore backstore = backstore(version, save, devices);
+        Optional<CacheTier> cache = save.backstore().cacheTier().isPresent()
+                ? Optional.of(CacheTier.fromSave(save.backstore().cacheTier().get(), cacheDevices)) : Optional.empty();
+        Backstore backstore = backstore(version, save, devices, cache);
         StratPool pool = new StratPool(poolUuid, save, backstore, new Mdv(services.mounts(), poolUuid),
                 new PoolMetadataStore(services.clock(), services.random(), lastUpdate));
         boolean migrate = save.thinpoolDev().featureArgs().isEmpty();
@@ -149,8 +155,7 @@ final class PoolStack {
         Map<String, DevNum> dm = pool.devices();
         boolean repaired;
         try {
-            for (PlannedDevice d : StackPlan.backstore(names, backstore.metadataVersion(),
-                    save.backstore().dataTier().blockdev().allocs().getFirst(), blockdevNumbers(devices))) {
+            for (PlannedDevice d : backstorePlan(pool)) {
                 services.stack().ensure(d, dm, undo);
             }
             services.stack().ensure(StackPlan.flex(names.mdv(), pool.cap(), pool.metaDev()), dm, undo);
@@ -172,7 +177,7 @@ final class PoolStack {
         }
         // A repaired thin metadata lives on what were the spare's segments: that is recorded at once,
         // or the next start would check (and "repair" over the good copy) the damaged one again.
-        if (!save.started().orElse(true) || migrate || repaired || save.thinpoolDev().fsLimit().isEmpty()) {
+        if (!save.started().orElse(true) || migrate || repaired || cacheDropped || save.thinpoolDev().fsLimit().isEmpty()) {
             save(pool, true);
         }
         refreshStatus(pool);
@@ -368,8 +373,7 @@ final class PoolStack {
      * @throws DmException naming the device the kernel refused
      */
     void resizeCap(StratPool pool) throws DmException {
-        List<PlannedDevice> backstore = StackPlan.backstore(pool.names(), pool.backstore().metadataVersion(),
-                pool.backstore().dataTier().segments(), blockdevNumbers(pool.backstore().dataTier().devices()));
+        List<PlannedDevice> backstore = backstorePlan(pool);
         long live = services.dm().table(backstore.getLast().name()).stream().mapToLong(TargetLine::length).sum();
         List<PlannedDevice> order = new ArrayList<>(backstore);
         if (backstore.getLast().size() < live) {
@@ -380,10 +384,105 @@ final class PoolStack {
         }
     }
 
-    private static Backstore backstore(int version, PoolSave save, List<Blockdev> devices) {
+    private static Backstore backstore(int version, PoolSave save, List<Blockdev> devices, Optional<CacheTier> cache) {
         return new Backstore(version, new DataTier(devices, save.backstore().dataTier().blockdev().allocs().getFirst(),
                 save.backstore().dataTier().integritySpec()), save.backstore().cap().allocs(),
-                save.backstore().cap().cryptMetaAllocs(), save.backstore().cacheTier());
+                save.backstore().cap().cryptMetaAllocs(), cache);
+    }
+
+    /** The pool's backstore devices as its tiers now have them, bottom up; the last is the cap. */
+    private static List<PlannedDevice> backstorePlan(StratPool pool) {
+        Backstore backstore = pool.backstore();
+        return StackPlan.backstore(pool.names(), backstore.metadataVersion(), backstore.dataTier().segments(),
+                backstore.cacheTier().map(CacheTier::save), blockdevNumbers(pool.blockdevs()));
+    }
+
+    /**
+     * Puts a new cache tier under the pool's flex devices (real-engine spec §1.1; upstream's
+     * {@code InitCache}): its metadata and cache sub-devices are created (the metadata's first 4 KiB
+     * zeroed, so the kernel formats it) and, with the thin pool suspended, V2's placeholder
+     * {@code physical-cache} is converted in place into a dm-cache device (same name, same device
+     * number, so the flex devices above it are untouched); a V1 pool gets a new {@code physical-cache}
+     * and its flex devices are moved onto it. Each step registers its reversal on {@code undo}.
+     *
+     * @param pool the pool, its backstore already holding the new tier
+     * @param undo where each step's reversal is registered
+     * @throws EngineException naming the device the kernel refused
+     */
+    void attachCache(StratPool pool, Undo undo) throws EngineException {
+        DmNames names = pool.names();
+        Map<String, DevNum> dm = pool.devices();
+        List<PlannedDevice> plan = backstorePlan(pool);
+        PlannedDevice cache = plan.getLast();
+        try {
+            services.stack().ensure(plan.get(1), dm, undo);
+            zero(dm.get(names.metasub()), THIN_META_ZEROED, names.metasub());
+            services.stack().ensure(plan.get(2), dm, undo);
+            services.dm().suspend(names.thinpool());
+            undo.push("resume " + names.thinpool(), () -> services.dm().resume(names.thinpool(), UdevRules.PRIVATE));
+            if (pool.backstore().metadataVersion() == 2) {
+                PlannedDevice placeholder = StackPlan.placeholder(names, cache.size());
+                undo.push("give " + names.cache() + " its linear table back", () -> services.stack().reload(placeholder, dm));
+                services.stack().reload(cache, dm);
+            } else {
+                services.stack().ensure(cache, dm, undo);
+                for (PlannedDevice flex : StackPlan.flexForSetup(names, names.originsub(), pool.flexDevs())) {
+                    undo.push("move " + flex.name() + " back onto " + names.originsub(), () -> services.stack().reload(flex, dm));
+                }
+                for (PlannedDevice flex : StackPlan.flexForSetup(names, names.cache(), pool.flexDevs())) {
+                    services.stack().reload(flex, dm);
+                }
+            }
+            services.dm().resume(names.thinpool(), UdevRules.PRIVATE);
+        } catch (DmException e) {
+            throw new EngineException("Cannot set up the cache of pool " + pool.name() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Makes the cache sub-device as large as the cache tier's segments after {@code AddCacheDevs}:
+     * with the thin pool and the cache suspended, {@code physical-cachesub} gets its new table and
+     * the cache its table again (a new table is what lets dm-cache take a larger cache device).
+     * If the kernel refuses, the old segments' table is put back and both resumed.
+     *
+     * @param pool   the pool, its cache tier already grown
+     * @param before the cache sub-device's segments before
+     * @throws EngineException naming the device the kernel refused
+     */
+    void growCache(StratPool pool, List<PoolSave.Segment> before) throws EngineException {
+        DmNames names = pool.names();
+        Map<String, DevNum> dm = pool.devices();
+        List<PlannedDevice> plan = backstorePlan(pool);
+        try {
+            services.dm().suspend(names.thinpool());
+            try {
+                services.dm().suspend(names.cache());
+                services.stack().reload(plan.get(2), dm);
+                services.stack().reload(plan.getLast(), dm);
+            } catch (DmException e) {
+                EngineException failure = new EngineException("Cannot extend the cache of pool " + pool.name() + ": " + e.getMessage());
+                try {
+                    services.stack().reload(StackPlan.linear(names.cachesub(), before, blockdevNumbers(pool.blockdevs())), dm);
+                    services.stack().reload(plan.getLast(), dm);
+                } catch (DmException | RuntimeException again) {
+                    failure.addSuppressed(again);
+                    resumeQuietly(names.cache(), failure);
+                }
+                resumeQuietly(names.thinpool(), failure);
+                throw failure;
+            }
+            services.dm().resume(names.thinpool(), UdevRules.PRIVATE);
+        } catch (DmException e) {
+            throw new EngineException("Cannot extend the cache of pool " + pool.name() + ": " + e.getMessage());
+        }
+    }
+
+    private void resumeQuietly(String name, Exception failure) {
+        try {
+            services.dm().resume(name, UdevRules.PRIVATE);
+        } catch (DmException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private static Map<UUID, DevNum> blockdevNumbers(List<Blockdev> devices) {

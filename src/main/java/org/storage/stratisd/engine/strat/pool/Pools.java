@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -27,7 +28,9 @@ import org.storage.stratisd.engine.Actions.RenameAction;
 import org.storage.stratisd.engine.EngineException;
 import org.storage.stratisd.engine.FilesystemSpec;
 import org.storage.stratisd.engine.NameValidation;
+import org.storage.stratisd.engine.PoolRules;
 import org.storage.stratisd.engine.strat.backstore.Blockdev;
+import org.storage.stratisd.engine.strat.backstore.CacheTier;
 import org.storage.stratisd.engine.strat.backstore.PoolInitializer;
 import org.storage.stratisd.engine.strat.dm.DmNames;
 import org.storage.stratisd.engine.strat.serde.PoolSave;
@@ -170,8 +173,8 @@ public final class Pools {
      * @return the running pool's snapshot
      * @throws EngineException naming the layer and the device that failed; what it set up is removed again
      */
-    public PoolView setup(UUID poolUuid, int version, PoolSave save, List<Blockdev> devices, Instant lastUpdate)
-            throws EngineException {
+    public PoolView setup(UUID poolUuid, int version, PoolSave save, List<Blockdev> devices, List<Blockdev> cacheDevices,
+                          Instant lastUpdate, boolean cacheDropped) throws EngineException {
         Optional<StratPool> sameName = table.byName(save.name());
         if (sameName.isPresent()) {
             throw new EngineException("There is a pool name conflict. The devices currently being processed have been identified"
@@ -181,7 +184,7 @@ public final class Pools {
         Undo undo = new Undo();
         StratPool pool;
         try {
-            pool = stack.setup(poolUuid, version, save, devices, lastUpdate, undo);
+            pool = stack.setup(poolUuid, version, save, devices, cacheDevices, lastUpdate, cacheDropped, undo);
         } catch (EngineException | RuntimeException e) {
             throw new EngineException("An attempt to set up pool with UUID " + poolUuid + " from the assembled devices failed: "
                     + e.getMessage() + undo.rollBack());
@@ -227,7 +230,7 @@ public final class Pools {
         stack.teardown(pool, false);
         table.remove(uuid);
         seenEvents.remove(uuid);
-        String wiped = PoolInitializer.wipe(pool.dataDevnodes());
+        String wiped = PoolInitializer.wipe(pool.blockdevs().stream().map(Blockdev::devnode).toList());
         if (wiped.contains("could not wipe")) {
             throw new EngineException("Pool " + pool.name() + " was torn down but its devices were not all wiped" + wiped);
         }
@@ -347,7 +350,7 @@ public final class Pools {
         if (userInfo.isPresent()) {
             NameValidation.checkName(userInfo.get());
         }
-        Optional<Blockdev> dev = pool.backstore().dataTier().device(device);
+        Optional<Blockdev> dev = pool.blockdevs().stream().filter(d -> d.uuid().equals(device)).findFirst();
         if (dev.isEmpty()) {
             return new RenameAction.NoSource();
         }
@@ -380,12 +383,14 @@ public final class Pools {
         for (Blockdev d : pool.backstore().dataTier().devices()) {
             present.add(real(d.devnode()));
         }
+        refuseTier(pool, devices, pool.backstore().cacheTier().map(CacheTier::devices).orElse(List.of()),
+                ", but in the cache tier not the data tier");
         List<Path> fresh = devices.stream().filter(d -> !present.contains(real(d))).distinct().toList();
         if (fresh.isEmpty()) {
             return List.of();
         }
         List<Blockdev> added = initializer.addTo(uuid, pool.backstore().metadataVersion(), fresh,
-                pool.backstore().dataTier().integritySpec());
+                pool.backstore().dataTier().integritySpec(), Optional.of(pool.backstore().dataTier().devices().getFirst().devnode()));
         pool.backstore().dataTier().add(added);
         try {
             stack.save(pool, true);
@@ -399,6 +404,114 @@ public final class Pools {
             stack.save(pool, true);
         }
         return added;
+    }
+
+    /**
+     * Gives a pool a cache tier (upstream's {@code InitCache}): the devices are checked and get
+     * BDAs of the pool's metadata version (no integrity reservation: the cache tier has none), the
+     * tier takes 512 MiB of them for the cache's metadata and the rest for the cache, the stack is
+     * converted ({@link PoolStack#attachCache}) and the metadata records the tier. A failure at any
+     * step undoes the earlier ones and wipes the new BDAs: the pool runs on without a cache.
+     *
+     * @param uuid    the pool
+     * @param devices the devices
+     * @return the cache devices, or empty if the pool already has a cache of exactly these devices
+     * @throws EngineException with upstream's message for bad input, or naming the layer and device that failed
+     */
+    public List<Blockdev> initCache(UUID uuid, List<Path> devices) throws EngineException {
+        StratPool pool = pool(uuid);
+        if (pool.backstore().cacheTier().isPresent()) {
+            Set<String> existing = new TreeSet<>();
+            pool.backstore().cacheTier().get().devices().forEach(d -> existing.add(d.devnode().toString()));
+            Set<String> requested = new TreeSet<>(devices.stream().map(Path::toString).toList());
+            if (existing.equals(requested)) {
+                return List.of();
+            }
+            throw new EngineException(PoolRules.cacheDifferenceMessage(requested, existing));
+        }
+        if (devices.isEmpty()) {
+            // 3.9.2's message (the simulator's differs).
+            throw new EngineException("At least one device is required to initialize a cache.");
+        }
+        refuseTier(pool, devices, pool.backstore().dataTier().devices(), " in the data tier");
+        List<Blockdev> added = initializer.addTo(uuid, pool.backstore().metadataVersion(), devices, Optional.empty(),
+                Optional.of(pool.backstore().dataTier().devices().getFirst().devnode()));
+        Undo undo = new Undo();
+        try {
+            CacheTier tier = CacheTier.initialise(added);
+            pool.backstore().cacheTier(Optional.of(tier));
+            undo.push("take the cache tier out of pool " + pool.name(), () -> pool.backstore().cacheTier(Optional.empty()));
+            stack.attachCache(pool, undo);
+            stack.save(pool, true);
+        } catch (EngineException | RuntimeException e) {
+            String undone = undo.rollBack();
+            throw new EngineException(e.getMessage() + undone + PoolInitializer.wipe(devices));
+        }
+        undo.commit();
+        log.info("Pool {} has a cache tier on {}", pool.name(), devices);
+        return added;
+    }
+
+    /**
+     * Adds devices to a pool's cache tier (upstream's {@code AddCacheDevs}): checked and given BDAs,
+     * all their space goes to the cache, whose sub-device grows ({@link PoolStack#growCache}); the
+     * metadata records them. A failure gives the segments back and wipes the new BDAs.
+     *
+     * @param uuid    the pool
+     * @param devices the devices; those already in the cache tier are skipped
+     * @return the devices added
+     * @throws EngineException with upstream's message for bad input, or naming the layer and device that failed
+     */
+    public List<Blockdev> addCacheDevices(UUID uuid, List<Path> devices) throws EngineException {
+        StratPool pool = pool(uuid);
+        Optional<CacheTier> cache = pool.backstore().cacheTier();
+        if (cache.isEmpty()) {
+            // 3.9.2's message (the simulator's differs).
+            throw new EngineException("No cache has been initialized for pool with UUID " + uuid + " and name " + pool.name()
+                    + "; it is therefore impossible to add additional devices to the cache");
+        }
+        refuseTier(pool, devices, pool.backstore().dataTier().devices(), ", but in the data tier not the cache tier");
+        Set<Path> present = new HashSet<>();
+        cache.get().devices().forEach(d -> present.add(real(d.devnode())));
+        List<Path> fresh = devices.stream().filter(d -> !present.contains(real(d))).distinct().toList();
+        if (fresh.isEmpty()) {
+            return List.of();
+        }
+        List<Blockdev> added = initializer.addTo(uuid, pool.backstore().metadataVersion(), fresh, Optional.empty(),
+                Optional.of(cache.get().devices().getFirst().devnode()));
+        List<PoolSave.Segment> before;
+        try {
+            before = cache.get().add(added);
+        } catch (EngineException e) {
+            throw new EngineException(e.getMessage() + PoolInitializer.wipe(fresh));
+        }
+        try {
+            stack.growCache(pool, before);
+        } catch (EngineException | RuntimeException e) {
+            cache.get().rollback(added, before);
+            throw new EngineException(e.getMessage() + PoolInitializer.wipe(fresh));
+        }
+        try {
+            stack.save(pool, true);
+        } catch (EngineException e) {
+            // The cache sub-device keeps its larger table until the pool is next set up; the devices
+            // it now also covers are wiped, and the recorded tier is the old one.
+            cache.get().rollback(added, before);
+            throw new EngineException(e.getMessage() + "; the new cache devices " + fresh + " are not recorded"
+                    + PoolInitializer.wipe(fresh));
+        }
+        return added;
+    }
+
+    /** Refuses devices that are already in the other tier of this pool, with 3.9.2's message. */
+    private static void refuseTier(StratPool pool, List<Path> devices, List<Blockdev> otherTier, String where) throws EngineException {
+        Set<Path> other = new HashSet<>();
+        otherTier.forEach(d -> other.add(real(d.devnode())));
+        List<String> clash = devices.stream().filter(d -> other.contains(real(d))).distinct().map(Path::toString).toList();
+        if (!clash.isEmpty()) {
+            throw new EngineException("Devices (" + String.join(", ", clash) + ") appear to be already in use by this pool which has UUID "
+                    + pool.uuid() + where);
+        }
     }
 
     /**

@@ -235,6 +235,18 @@ final class StratPool {
         this.lastWritten = save;
     }
 
+    /** @return the devices of both tiers: the data tier's, then the cache tier's */
+    List<Blockdev> blockdevs() {
+        List<Blockdev> all = new ArrayList<>(backstore.dataTier().devices());
+        backstore.cacheTier().ifPresent(c -> all.addAll(c.devices()));
+        return all;
+    }
+
+    /** @return the flex devices' ranges as they are now */
+    PoolSave.FlexDevs flexDevs() {
+        return new PoolSave.FlexDevs(metaDev, thinMetaDev, thinDataDev, thinMetaDevSpare);
+    }
+
     /** @return the data tier's device nodes, where the pool metadata is written */
     List<Path> dataDevnodes() {
         return backstore.dataTier().devices().stream().map(Blockdev::devnode).toList();
@@ -257,7 +269,7 @@ final class StratPool {
      * @return the document
      */
     PoolSave record(boolean started) {
-        return new PoolSave(name, backstore.save(), new PoolSave.FlexDevs(metaDev, thinMetaDev, thinDataDev, thinMetaDevSpare),
+        return new PoolSave(name, backstore.save(), flexDevs(),
                 new PoolSave.ThinPoolDev(dataBlockSize, Optional.of(featureArgs()), OptionalLong.of(fsLimit),
                         Optional.of(overprovisioning)),
                 Optional.of(started), lastWritten.features(), lastWritten.lastReencrypt());
@@ -276,15 +288,21 @@ final class StratPool {
                 + PoolSave.sum(thinMetaDev) + PoolSave.sum(thinMetaDevSpare) + PoolSave.sum(metaDev) + metadata))
                 .orElse(BigInteger.ZERO);
         List<FilesystemView> fss = filesystems.values().stream().map(f -> f.view(name)).toList();
-        List<BlockdevView> devs = backstore.dataTier().devices().stream().map(d -> new BlockdevView(d.uuid(), d.devnode().toString(),
-                d.devnode().toString(), Tier.DATA, d.initTimeSeconds(), sectors(d.sizeSectors()), d.userInfo(),
-                d.newSizeSectors().isPresent() ? Optional.of(sectors(d.newSizeSectors().getAsLong())) : Optional.empty())).toList();
+        List<BlockdevView> devs = new ArrayList<>();
+        backstore.dataTier().devices().forEach(d -> devs.add(view(d, Tier.DATA)));
+        backstore.cacheTier().ifPresent(c -> c.devices().forEach(d -> devs.add(view(d, Tier.CACHE))));
         PoolSave.IntegritySpec integrity = backstore.dataTier().integritySpec()
                 .orElse(new PoolSave.IntegritySpec("0b", 0, IntegritySpec.BLOCK_SIZE, false));
         return new PoolView(uuid, name, Optional.empty(), Optional.empty(), "fully_operational", backstore.cacheTier().isPresent(),
                 sectors(backstore.dataTier().size()), used, allocated, fsLimit, overprovisioning, errorIfNoSpace(),
                 backstore.metadataVersion(),
                 new IntegritySpec(integrity.tagSpec(), integrity.journalSize() * 512, integrity.allocateSuperblock()), fss, devs);
+    }
+
+    private static BlockdevView view(Blockdev d, Tier tier) {
+        return new BlockdevView(d.uuid(), d.devnode().toString(), d.devnode().toString(), tier, d.initTimeSeconds(),
+                sectors(d.sizeSectors()), d.userInfo(),
+                d.newSizeSectors().isPresent() ? Optional.of(sectors(d.newSizeSectors().getAsLong())) : Optional.empty());
     }
 
     private static BigInteger sectors(long sectors) {

@@ -44,6 +44,16 @@ public record PoolSave(@JsonProperty(required = true) String name, @JsonProperty
     }
 
     /**
+     * The same document without its cache tier (a pool started with {@code remove_cache}).
+     *
+     * @return the copy
+     */
+    public PoolSave withoutCacheTier() {
+        return new PoolSave(name, new Backstore(backstore.dataTier(), backstore.cap(), Optional.empty()), flexDevs, thinpoolDev,
+                started, features, lastReencrypt);
+    }
+
+    /**
      * A {@code [start, length]} pair.
      *
      * @param start  first sector

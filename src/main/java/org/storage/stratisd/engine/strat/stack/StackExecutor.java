@@ -121,7 +121,7 @@ public final class StackExecutor {
 
     /**
      * Whether a live table is the planned one: every line equal, except that a thin pool's low-water
-     * mark and feature arguments may differ.
+     * mark and feature arguments, and a cache's features and policy, may differ.
      */
     static boolean matches(List<TargetLine> planned, List<TargetLine> live) {
         if (planned.size() != live.size()) {
@@ -133,8 +133,11 @@ public final class StackExecutor {
             if (p.start() != l.start() || p.length() != l.length() || !p.type().equals(l.type())) {
                 return false;
             }
-            if (p.type().equals("thin-pool")) {
-                if (!firstWords(p.params(), 3).equals(firstWords(l.params(), 3))) {
+            if (p.type().equals("thin-pool") || p.type().equals("cache")) {
+                // A cache compares on its three devices and block size: the kernel names the policy it
+                // chose ("smq" for "default") when it echoes the table.
+                int words = p.type().equals("cache") ? 4 : 3;
+                if (!firstWords(p.params(), words).equals(firstWords(l.params(), words))) {
                     return false;
                 }
             } else if (!p.params().strip().equals(l.params().strip())) {

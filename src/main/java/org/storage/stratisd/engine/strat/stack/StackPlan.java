@@ -5,6 +5,7 @@ import static org.storage.stratisd.engine.strat.stack.PlannedDevice.ref;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.storage.stratisd.engine.strat.dm.DevNum;
 import org.storage.stratisd.engine.strat.dm.DeviceMapper.UdevRules;
@@ -27,6 +28,9 @@ public final class StackPlan {
     private StackPlan() {
     }
 
+    /** The dm-cache device's block: 2048 sectors (1 MiB), upstream's choice. */
+    public static final long CACHE_BLOCK_SECTORS = 2048;
+
     /**
      * The data tier's linear device: one line per segment, logical starts consecutive from 0.
      *
@@ -36,6 +40,19 @@ public final class StackPlan {
      * @return the device
      */
     public static PlannedDevice originsub(DmNames names, List<Segment> segments, Map<UUID, DevNum> blockdevs) {
+        return linear(names.originsub(), segments, blockdevs);
+    }
+
+    /**
+     * A linear device over block-device segments (originsub, cachesub, metasub): one line per
+     * segment, logical starts consecutive from 0.
+     *
+     * @param name      its name
+     * @param segments  the segments, in order
+     * @param blockdevs each block device's number
+     * @return the device
+     */
+    public static PlannedDevice linear(String name, List<Segment> segments, Map<UUID, DevNum> blockdevs) {
         List<TargetLine> lines = new ArrayList<>();
         long at = 0;
         for (Segment s : segments) {
@@ -46,7 +63,21 @@ public final class StackPlan {
             lines.add(new TargetLine(at, s.length(), "linear", dev + " " + s.start()));
             at += s.length();
         }
-        return new PlannedDevice(names.originsub(), UdevRules.PRIVATE, lines);
+        return new PlannedDevice(name, UdevRules.PRIVATE, lines);
+    }
+
+    /**
+     * The cap with a cache tier: {@code physical-cache} as a dm-cache device over originsub, with
+     * upstream's parameters ({@code 2048 1 writethrough default 0}).
+     *
+     * @param names      the pool's names
+     * @param originSize originsub's size
+     * @return the device
+     */
+    public static PlannedDevice cache(DmNames names, long originSize) {
+        return new PlannedDevice(names.cache(), UdevRules.PRIVATE, List.of(new TargetLine(0, originSize, "cache",
+                ref(names.metasub()) + " " + ref(names.cachesub()) + " " + ref(names.originsub()) + " " + CACHE_BLOCK_SECTORS
+                        + " 1 writethrough default 0")));
     }
 
     /**
@@ -144,7 +175,29 @@ public final class StackPlan {
      */
     public static List<PlannedDevice> backstore(DmNames names, int metadataVersion, List<Segment> segments,
                                                 Map<UUID, DevNum> blockdevs) {
+        return backstore(names, metadataVersion, segments, Optional.empty(), blockdevs);
+    }
+
+    /**
+     * The backstore of a pool, bottom up, in upstream's set-up order: originsub; with a cache tier
+     * its metadata and cache sub-devices and {@code physical-cache} as a dm-cache device (V1 and V2
+     * alike); without one, V2's placeholder (V1's cap is then originsub itself).
+     *
+     * @param names           the pool's names
+     * @param metadataVersion 1 or 2
+     * @param segments        the data tier's segments
+     * @param cacheTier       the cache tier's segments: {@code allocs[0]} the cache, {@code allocs[1]} its metadata
+     * @param blockdevs       each block device's number, of both tiers
+     * @return the devices, in creation order; the last is the cap
+     */
+    public static List<PlannedDevice> backstore(DmNames names, int metadataVersion, List<Segment> segments,
+                                                Optional<PoolSave.CacheTier> cacheTier, Map<UUID, DevNum> blockdevs) {
         PlannedDevice origin = originsub(names, segments, blockdevs);
+        if (cacheTier.isPresent()) {
+            List<List<Segment>> allocs = cacheTier.get().blockdev().allocs();
+            return List.of(origin, linear(names.metasub(), allocs.get(1), blockdevs), linear(names.cachesub(), allocs.get(0), blockdevs),
+                    cache(names, origin.size()));
+        }
         return metadataVersion == 1 ? List.of(origin) : List.of(origin, placeholder(names, origin.size()));
     }
 

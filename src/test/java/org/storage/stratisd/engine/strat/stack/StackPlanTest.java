@@ -73,6 +73,39 @@ class StackPlanTest {
         assertThat(Set.of(thinpool.strip().split(" ")).containsAll(save.thinpoolDev().featureArgs().orElseThrow())).isTrue();
     }
 
+    /**
+     * p1 after upstream's {@code InitCache} (step c): V1 with a cache tier on loop2, planned from
+     * p1's newest metadata, is upstream's tables: metasub and cachesub over loop2, {@code
+     * physical-cache} as dm-cache over originsub, the flex devices on it.
+     */
+    @Test
+    void upstreamsPoolOneWithItsCacheIsPlannedIntoTheTablesUpstreamLoaded() throws Exception {
+        PoolSave save = PoolSaveCodec.parse(Fixtures.text("p1/loop0-first16MiB.mda.json").getBytes(StandardCharsets.UTF_8));
+        DmNames names = new DmNames(P1);
+        Map<String, DevNum> numbers = numbers(Fixtures.text("p1/dm/p1-c-final-dmsetup-info-c.txt"));
+        Map<String, List<TargetLine>> upstream = tables(Fixtures.text("p1/dm/p1-c-final-dmsetup-table.txt"));
+        assertThat(save.backstore().cacheTier()).isPresent();
+
+        List<PlannedDevice> planned = new ArrayList<>(StackPlan.backstore(names, 1, save.backstore().dataTier().blockdev().allocs()
+                .getFirst(), save.backstore().cacheTier(), Map.of(UUID.fromString("96347799-d2f8-45b6-adeb-205489d85571"),
+                new DevNum(7, 0), UUID.fromString("2b6b710c-4ae1-478d-8f82-879ed7004ef2"), new DevNum(7, 1),
+                UUID.fromString("1814ae3d-7f53-4534-a83d-bcdce64d7ee3"), new DevNum(7, 2))));
+        assertThat(planned.stream().map(PlannedDevice::name)).containsExactly(names.originsub(), names.metasub(), names.cachesub(),
+                names.cache());
+        planned.addAll(StackPlan.flexForSetup(names, names.cache(), save.flexDevs()));
+        for (PlannedDevice d : planned) {
+            assertThat(d.table(numbers)).as(d.name()).isEqualTo(upstream.get(d.name()));
+        }
+        // The kernel echoes the policy as given; a live table naming the policy it chose still matches.
+        List<TargetLine> cache = upstream.get(names.cache());
+        List<TargetLine> smq = List.of(new TargetLine(0, cache.getFirst().length(), "cache",
+                cache.getFirst().params().replace(" default 0", " smq 0")));
+        assertThat(StackExecutor.matches(cache, smq)).isTrue();
+        List<TargetLine> otherOrigin = List.of(new TargetLine(0, cache.getFirst().length(), "cache",
+                cache.getFirst().params().replace(" 253:0 ", " 253:7 ")));
+        assertThat(StackExecutor.matches(cache, otherOrigin)).isFalse();
+    }
+
     /** p1 set up from disk (step f): its low-water mark at set-up is its whole data device, 3567 blocks, as upstream's table shows. */
     @Test
     void aPoolSetUpFromItsMetadataHasItsWholeDataDeviceAsLowWaterMark() {
