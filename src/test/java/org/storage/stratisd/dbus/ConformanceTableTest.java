@@ -40,7 +40,8 @@ class ConformanceTableTest {
         String api = "DbusApiIT";
         COVERAGE.put("Manager.CreatePool", api + " (r0, r5, r9; every documented error), " + full + " (r5 with a key: slot 1)");
         COVERAGE.put("Manager.DestroyPool", api + " (r9), " + full + " (filesystems remaining)");
-        COVERAGE.put("Manager.StartPool", full + " (r9 through dbus-python with fd passing, r4)");
+        COVERAGE.put("Manager.StartPool", full + " (r9 through dbus-python with fd passing, r4), CacheInVm and UpstreamCacheInVm"
+                + " (real engine: r9 with remove_cache, from dbus-python)");
         COVERAGE.put("Manager.StopPool", full + " (r9 by name and UUID, r2 by path)");
         COVERAGE.put("Manager.ListKeys", full + " (r9), BusPolicyIT (as nobody), KeysInVm (real engine, kernel keyring)");
         COVERAGE.put("Manager.SetKey", full + " (r9: file and pipe descriptors, 64-byte rule), " + api + " (fd closing), KeysInVm"
@@ -57,8 +58,9 @@ class ConformanceTableTest {
         COVERAGE.put("pool.DestroyFilesystems", full + " (r9: unknown paths ignored, Origin re-parenting signals)");
         COVERAGE.put("pool.SnapshotFilesystem", full + " (r9, unknown origin)");
         COVERAGE.put("pool.AddDataDevs", full + " (r9)");
-        COVERAGE.put("pool.InitCache", full + " (r9 with HasCache signals; r4 refusing an encrypted pool)");
-        COVERAGE.put("pool.AddCacheDevs", full + " (r9: no cache yet, data-tier clash)");
+        COVERAGE.put("pool.InitCache", full + " (r9 with HasCache signals; r4 refusing an encrypted pool), CacheInVm (real engine: V2,"
+                + " a refusal undone, identity, other devices) and UpstreamCacheInVm (real engine: V1)");
+        COVERAGE.put("pool.AddCacheDevs", full + " (r9: no cache yet, data-tier clash), CacheInVm (real engine: the cache grows)");
         COVERAGE.put("pool.SetName", full + " (r9: Name and Devnode signals, identity, invalid name)");
         COVERAGE.put("pool.BindClevis", full + " (r9 explicit slot, invalid JSON; r7 legacy rules)");
         COVERAGE.put("pool.BindKeyring", full + " (r9; r0 legacy rules)");

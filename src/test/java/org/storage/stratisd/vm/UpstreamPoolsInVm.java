@@ -29,9 +29,9 @@ import org.storage.stratisd.testsupport.LoopDevices;
  * into the stack upstream's own tables describe; upstream's encrypted p2 reported as locked; and
  * p1, missing a device at start, set up once the device appears.
  *
- * <p>The fixture's newest metadata has the cache tier that upstream added last (set-up of cache
- * tiers is the next issue's); the test damages that region in its copies, so the metadata in force
- * is upstream's previous one, from before {@code InitCache}, whose stack is the fixture's step b.
+ * <p>The fixture's newest metadata has the cache tier that upstream added last; this test damages
+ * that region in its copies, so the metadata in force is upstream's previous one, from before
+ * {@code InitCache}, whose stack is the fixture's step b. p1 with its cache is {@link UpstreamCacheInVm}'s.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UpstreamPoolsInVm {
@@ -78,7 +78,7 @@ class UpstreamPoolsInVm {
     }
 
     /** An XFS with the pool's UUID where p1's metadata volume lies, holding the fixture's three records. */
-    private static void rebuildMetadataVolume(Path image) throws Exception {
+    static void rebuildMetadataVolume(Path image) throws Exception {
         String loop = Guest.run("losetup", "-f", "--show", "-o", Long.toString(MDV_ON_LOOP1 * 512), "--sizelimit",
                 Long.toString(1048576L * 512), image.toString()).strip();
         try {
@@ -105,7 +105,8 @@ class UpstreamPoolsInVm {
     @Test
     @Order(1)
     void upstreamsPoolIsSetUpIntoTheStackOfUpstreamsOwnTables() throws Exception {
-        Map<String, String> expected = normalised(fixtureTables(), fixtureNumbers(), Map.of("7:0", "loopA", "7:1", "loopB"));
+        Map<String, String> expected = normalised(fixtureTables("p1-b-after-fs-snap"), fixtureNumbers("p1-b-after-fs-snap"),
+                Map.of("7:0", "loopA", "7:1", "loopB"));
         // Set up from disk, the thin pool's low-water mark is its whole data device, 3567 blocks, and stays so: the
         // pool is already in error_if_no_space mode, so no check considers data growth (upstream's step f shows the same).
         String thinpool = "stratis-1-private-" + P1 + "-thinpool-pool";
@@ -170,9 +171,10 @@ class UpstreamPoolsInVm {
         });
     }
 
-    private static Map<String, String> fixtureTables() {
+    /** Upstream's {@code dmsetup table} at a step of the fixture (e.g. {@code p1-b-after-fs-snap}), by name. */
+    static Map<String, String> fixtureTables(String step) {
         Map<String, String> out = new TreeMap<>();
-        for (String line : Fixtures.text("p1/dm/p1-b-after-fs-snap-dmsetup-table.txt").lines().toList()) {
+        for (String line : Fixtures.text("p1/dm/" + step + "-dmsetup-table.txt").lines().toList()) {
             if (line.startsWith("#")) {
                 continue;
             }
@@ -182,9 +184,10 @@ class UpstreamPoolsInVm {
         return out;
     }
 
-    private static Map<String, String> fixtureNumbers() {
+    /** Upstream's device numbers at a step of the fixture, by name. */
+    static Map<String, String> fixtureNumbers(String step) {
         Map<String, String> out = new TreeMap<>();
-        for (String line : Fixtures.text("p1/dm/p1-b-after-fs-snap-dmsetup-info-c.txt").lines().toList()) {
+        for (String line : Fixtures.text("p1/dm/" + step + "-dmsetup-info-c.txt").lines().toList()) {
             String[] f = line.strip().split("\\s+");
             if (f.length > 3 && f[0].startsWith("stratis-1-")) {
                 out.put(f[0], f[2] + ":" + f[3]);
@@ -194,7 +197,7 @@ class UpstreamPoolsInVm {
     }
 
     /** Tables with every device number replaced by the device's name (loops by a given alias). */
-    private static Map<String, String> normalised(Map<String, String> tables, Map<String, String> numbers, Map<String, String> loops) {
+    static Map<String, String> normalised(Map<String, String> tables, Map<String, String> numbers, Map<String, String> loops) {
         Map<String, String> byNum = new HashMap<>(loops);
         numbers.forEach((name, num) -> byNum.put(num, name));
         Map<String, String> out = new TreeMap<>();
