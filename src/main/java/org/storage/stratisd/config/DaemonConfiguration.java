@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Configuration;
 import org.storage.stratisd.dbus.BusConnection;
 import org.storage.stratisd.dbus.DbusApi;
 import org.storage.stratisd.dbus.DbusConnectionHandler;
+import org.storage.stratisd.dbus.MethodAdmission;
 import org.storage.stratisd.dbus.publish.PublishedStorage;
 import org.storage.stratisd.dbus.publish.SignalEmitter;
 import org.storage.stratisd.dm.DmEventMonitor;
@@ -95,7 +96,8 @@ class DaemonConfiguration {
     DbusConnectionHandler dbusConnectionHandler(BusConnection bus, DbusApi api, DbusChannel channel,
                                                 StratisdProperties properties, ShouldExit shouldExit, DaemonMetrics metrics) {
         return new DbusConnectionHandler(bus, api.router(), channel, api.registrations(),
-                properties.methodCallConcurrency(), properties.shutdownGrace(), properties.maxMessageBytes(), shouldExit, metrics);
+                new MethodAdmission(properties.methodCallConcurrency(), properties.methodCallOrder()), properties.shutdownGrace(),
+                properties.maxMessageBytes(), shouldExit, metrics);
     }
 
     @Bean

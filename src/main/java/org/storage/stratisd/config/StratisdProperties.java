@@ -1,5 +1,7 @@
 package org.storage.stratisd.config;
 
+import org.storage.stratisd.dbus.MethodAdmission;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +18,9 @@ import org.storage.stratisd.engine.sim.SimCapacity;
  * @param busAddress            D-Bus address; empty means the system bus
  *                              ({@code DBUS_SYSTEM_BUS_ADDRESS}, else the standard socket)
  * @param methodCallConcurrency at most this many method tasks run at once (the seed's 512)
+ * @param methodCallOrder       how calls beyond that bound wait: a queue per sender served round-robin
+ *                              (the default, so one sender's flood does not starve another's calls),
+ *                              or one queue in arrival order (for comparison)
  * @param udevPollTimeout       how long one udev poll waits; bounds how late the udev task notices shutdown
  * @param shutdownGrace         how long shutdown waits for method tasks already running
  * @param maxMessageBytes       the largest message the bus accepts (dbus-daemon's max_message_size, by
@@ -32,6 +37,7 @@ public record StratisdProperties(
         @DefaultValue("real") EngineKind engine,
         @DefaultValue("") String busAddress,
         @DefaultValue("512") int methodCallConcurrency,
+        @DefaultValue("per-sender") MethodAdmission.Order methodCallOrder,
         @DefaultValue("100ms") Duration udevPollTimeout,
         @DefaultValue("60s") Duration shutdownGrace,
         @DefaultValue("33554432") long maxMessageBytes,

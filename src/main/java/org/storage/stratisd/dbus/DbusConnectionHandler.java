@@ -2,7 +2,6 @@ package org.storage.stratisd.dbus;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.messages.Message;
@@ -26,8 +25,9 @@ import org.storage.stratisd.tree.TreeUpdate;
  * call gets exactly one reply.
  *
  * <p>Tasks run on virtual threads, at most {@code concurrency} at a time (the seed's bound of 512
- * blocking tasks); a call beyond the bound waits for a permit, it is never dropped, and the
- * connection's reader thread never blocks on it.
+ * blocking tasks), started by {@link MethodAdmission}: a call beyond the bound waits (by default in
+ * its sender's queue, senders served round-robin), it is never dropped, and the connection's reader
+ * thread never blocks on it.
  *
  * <p>Start: registers the root object and the pools running at start-up in the tree and routes calls
  * here, then requests the bus name (so the first call a client can make finds them). Shutdown begins the moment
@@ -58,8 +58,8 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
     private final long maxMessageBytes;
     private final ShouldExit shouldExit;
     private final DaemonMetrics metrics;
-    /** Fair, so calls waiting for a permit start in arrival order. */
-    private final Semaphore permits;
+    /** Starts the admitted tasks, within the bound. */
+    private final MethodAdmission tasks;
     private final Object admission = new Object();
     /** Guarded by {@link #admission}. */
     private boolean accepting;
@@ -74,14 +74,14 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
      * @param router           answers calls
      * @param channel          the dbus channel (for the root's registration)
      * @param registrations    the root object's and the start-up pools' tree updates
-     * @param concurrency      at most this many method tasks run at once
+     * @param tasks            starts method tasks, at most so many at once
      * @param shutdownGrace    how long stop waits for in-flight tasks
      * @param maxMessageBytes  the bus's message size limit; larger replies become LimitsExceeded errors
      * @param shouldExit       once set, no call is admitted
      * @param metrics          where each answered call is reported
      */
     public DbusConnectionHandler(BusConnection bus, CallRouter router, DbusChannel channel,
-                                 List<TreeUpdate> registrations, int concurrency, Duration shutdownGrace, long maxMessageBytes,
+                                 List<TreeUpdate> registrations, MethodAdmission tasks, Duration shutdownGrace, long maxMessageBytes,
                                  ShouldExit shouldExit, DaemonMetrics metrics) {
         this.bus = bus;
         this.router = router;
@@ -91,7 +91,7 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
         this.maxMessageBytes = maxMessageBytes;
         this.shouldExit = shouldExit;
         this.metrics = metrics;
-        this.permits = new Semaphore(concurrency, true);
+        this.tasks = tasks;
     }
 
     @Override
@@ -167,19 +167,18 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
             inFlight++;
         }
         log.debug("Admitted {}.{} on {} (serial {})", call.getInterface(), call.getName(), call.getPath(), call.getSerial());
-        Thread.ofVirtual().name("dbus-call-" + call.getSerial()).start(() -> runTask(call));
+        String sender = call.getSource() == null ? "" : call.getSource();
+        tasks.submit(sender, "dbus-call-" + call.getSerial(), () -> runTask(call));
     }
 
     private void runTask(MethodCall call) {
         try {
-            permits.acquireUninterruptibly();
             try {
                 long start = System.nanoTime();
                 Message reply = answer(call);
                 reply(call, reply);
                 report(call, reply, System.nanoTime() - start);
             } finally {
-                permits.release();
                 ReceivedDescriptors.close(call);
             }
         } finally {

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Builds the suite's C programs ({@code bench/c}: the libdbus echo service of floor 2, the
- * libdbus load driver and the libdbus signal subscriber of the event path) with gcc and pkg-config, into {@code target/bench/bin}. Needs
+ * libdbus load driver, the libdbus signal subscriber of the event path and the flooding client of
+ * the fairness scenario) with gcc and pkg-config, into {@code target/bench/bin}. Needs
  * {@code libdbus-1-dev}, which {@code scripts/bench.sh} installs where it is missing.
  */
 final class NativeTools {
@@ -21,7 +22,7 @@ final class NativeTools {
         Path bin = Path.of("target/bench/bin");
         Files.createDirectories(bin);
         List<String> flags = List.of(run("pkg-config", "--cflags", "--libs", "dbus-1").strip().split("\\s+"));
-        for (String program : List.of("echo", "loadgen", "sigwatch")) {
+        for (String program : List.of("echo", "loadgen", "sigwatch", "flood")) {
             List<String> command = new ArrayList<>(List.of("gcc", "-O2", "-Wall", "-pthread", "-o", bin.resolve(program).toString(),
                     "bench/c/" + program + ".c"));
             command.addAll(flags);

@@ -82,7 +82,7 @@ class DbusConnectionHandlerIT {
         ifaces.put(IFACE, Map.of());
         TreeUpdate root = new TreeUpdate.AddObject(ObjectPaths.ROOT, ObjectKind.ROOT, new UUID(0, 0), "", ifaces);
         handler = new DbusConnectionHandler(connection, new CallRouter(tree, new InterfaceRegistry(List.of(test), List.of()), connection),
-                channel, List.of(root), CONCURRENCY, Duration.ofSeconds(30), MAX_MESSAGE_BYTES, new ShouldExit(), DaemonMetrics.NONE);
+                channel, List.of(root), new MethodAdmission(CONCURRENCY, MethodAdmission.Order.PER_SENDER), Duration.ofSeconds(30), MAX_MESSAGE_BYTES, new ShouldExit(), DaemonMetrics.NONE);
         handler.start();
         client = new BusClient(bus.address());
     }
