@@ -155,6 +155,15 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
         }
     }
 
+    /**
+     * The number of admitted method tasks waiting for a slot (all 512 taken).
+     *
+     * @return the count
+     */
+    public int waiting() {
+        return tasks.waiting();
+    }
+
     @Override
     public void accept(MethodCall call) {
         synchronized (admission) {

@@ -60,6 +60,8 @@ public final class DaemonGauges implements MeterBinder {
                 .description("udev events waiting for the udev handler").register(registry);
         Gauge.builder("stratisd.method.tasks.inflight", connectionHandler, DbusConnectionHandler::inFlight)
                 .description("Method calls admitted and not yet answered").register(registry);
+        Gauge.builder("stratisd.method.tasks.waiting", connectionHandler, DbusConnectionHandler::waiting)
+                .description("Method calls admitted and waiting for one of the running slots, in their sender's queue").register(registry);
         for (ObjectKind kind : new ObjectKind[] {ObjectKind.POOL, ObjectKind.FILESYSTEM, ObjectKind.BLOCKDEV}) {
             Gauge.builder("stratisd.objects", tree, t -> t.count(kind))
                     .tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
