@@ -28,6 +28,8 @@ public final class InterceptingSocketProvider extends JUnixSocketSocketProvider 
     @Override
     public IMessageWriter createWriter(SocketChannel channel) {
         IMessageWriter writer = super.createWriter(channel);
-        return CallInterception.current().isPresent() ? new GatheringMessageWriter(channel, writer) : writer;
+        return CallInterception.current().isPresent()
+                ? new GatheringMessageWriter(channel, writer, CallInterception.budget().orElseThrow())
+                : writer;
     }
 }

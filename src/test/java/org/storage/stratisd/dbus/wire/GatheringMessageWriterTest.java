@@ -80,7 +80,13 @@ class GatheringMessageWriterTest {
         }
         CountingChannel channel = new CountingChannel();
 
-        new GatheringMessageWriter(channel, UNUSED).writeMessage(message);
+        SendBudget budget = new SendBudget(1L << 20);
+        budget.acquire(message);
+        assertThat(budget.queued()).isEqualTo(expected.size());
+
+        new GatheringMessageWriter(channel, UNUSED, budget).writeMessage(message);
+
+        assertThat(budget.queued()).as("the written message's charge given back").isZero();
 
         assertThat(channel.bytes.toByteArray()).isEqualTo(expected.toByteArray());
         assertThat(pieces.size()).as("dbus-java marshals in many pieces").isGreaterThan(100);
