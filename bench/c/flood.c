@@ -7,8 +7,7 @@
  *
  *   flood ADDRESS CONNECTIONS WINDOW SECONDS DEST PATH INTERFACE MEMBER [ARG...]
  *
- * Each ARG is a string argument, or [] for an empty array of strings. With FLOOD_CALLS set, each
- * connection sends at most that many calls (and stops earlier if SECONDS run out).
+ * Each ARG is a string argument, or [] for an empty array of strings.
  */
 #include <dbus/dbus.h>
 #include <pthread.h>
@@ -23,7 +22,7 @@ typedef struct {
     int nargs;
     int window;
     double seconds;
-    long limit, sent, calls, errors;
+    long calls, errors;
 } flooder_t;
 
 static double now(void) {
@@ -50,7 +49,6 @@ static DBusPendingCall *send_one(DBusConnection *conn, flooder_t *f) {
         exit(1);
     }
     dbus_message_unref(call);
-    f->sent++;
     return pending;
 }
 
@@ -64,13 +62,12 @@ static void *run(void *p) {
         exit(1);
     }
     DBusPendingCall **ring = calloc(f->window, sizeof(DBusPendingCall *));
-    int outstanding = 0;
-    for (int i = 0; i < f->window && f->sent < f->limit; i++) {
+    for (int i = 0; i < f->window; i++) {
         ring[i] = send_one(conn, f);
-        outstanding++;
     }
     double end = now() + f->seconds;
     int oldest = 0;
+    int outstanding = f->window;
     while (outstanding > 0) {
         DBusPendingCall *pending = ring[oldest];
         dbus_pending_call_block(pending);
@@ -85,7 +82,7 @@ static void *run(void *p) {
             dbus_message_unref(reply);
         }
         f->calls++;
-        if (now() < end && f->sent < f->limit) {
+        if (now() < end) {
             ring[oldest] = send_one(conn, f);
         } else {
             ring[oldest] = NULL;
@@ -121,10 +118,6 @@ int main(int argc, char **argv) {
         f->path = argv[6];
         f->iface = argv[7];
         f->member = argv[8];
-        f->limit = getenv("FLOOD_CALLS") ? atol(getenv("FLOOD_CALLS")) : -1;
-        if (f->limit < 0) {
-            f->limit = 1L << 62;
-        }
         f->args = argv + 9;
         f->nargs = argc - 9;
         pthread_create(&threads[i], NULL, run, f);

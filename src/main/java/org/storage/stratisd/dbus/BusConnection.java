@@ -18,7 +18,6 @@ import org.storage.stratisd.dbus.api.DbusErrors;
 import org.storage.stratisd.dbus.wire.CallInterception;
 import org.storage.stratisd.dbus.wire.IncomingCalls;
 import org.storage.stratisd.dbus.wire.MessageSink;
-import org.storage.stratisd.dbus.wire.SendBudget;
 import org.storage.stratisd.lifecycle.TaskSupervisor;
 
 /**
@@ -39,14 +38,7 @@ public final class BusConnection implements DisposableBean, MessageSink {
     private static final int NAME_FLAG_DO_NOT_QUEUE = 4;
     private static final int NAME_REPLY_PRIMARY_OWNER = 1;
 
-    /**
-     * At most this many bytes of messages wait in the connection's outgoing queue; a sender waits
-     * beyond that ({@link SendBudget}), so a bus that reads slowly cannot make the queue exhaust the heap.
-     */
-    static final long SEND_BUDGET_BYTES = 64L << 20;
-
     private final String address;
-    private final SendBudget budget = new SendBudget(SEND_BUDGET_BYTES);
     private final DBusConnection connection;
     private final DBus bus;
     /** Where calls go; written once by the connection handler, read by the reader thread. */
@@ -69,13 +61,12 @@ public final class BusConnection implements DisposableBean, MessageSink {
             @Override
             public void disconnectOnError(IOException cause) {
                 lost = true;
-                budget.close();
                 if (!closing) {
                     supervisor.failed("dbus-connection", new IOException("Lost the D-Bus connection to " + address, cause));
                 }
             }
         };
-        this.connection = CallInterception.build(call -> route.accept(call), budget, () -> {
+        this.connection = CallInterception.build(call -> route.accept(call), () -> {
             try {
                 return DBusConnectionBuilder.forAddress(address)
                         .withShared(false)
@@ -152,13 +143,7 @@ public final class BusConnection implements DisposableBean, MessageSink {
      */
     @Override
     public void send(Message message) {
-        budget.acquire(message);
-        try {
-            connection.sendMessage(message);
-        } catch (RuntimeException e) {
-            budget.release(message);
-            throw e;
-        }
+        connection.sendMessage(message);
     }
 
     /**
@@ -201,7 +186,6 @@ public final class BusConnection implements DisposableBean, MessageSink {
     public void destroy() {
         closing = true;
         connection.disconnect();
-        budget.close();
         log.info("Disconnected from D-Bus");
     }
 

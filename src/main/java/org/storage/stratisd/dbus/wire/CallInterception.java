@@ -22,7 +22,6 @@ public final class CallInterception {
      * Builds a connection whose incoming method calls go to {@code sink}.
      *
      * @param sink    receives every method call read by the connection
-     * @param budget  what the connection's writer gives back as it writes messages
      * @param builder builds and connects the connection on this thread
      * @param <C>     the connection type
      * @return what the builder returned
@@ -31,8 +30,8 @@ public final class CallInterception {
      *                               reach the daemon
      * @throws Exception             whatever the builder threw
      */
-    public static <C> C build(IncomingCalls sink, SendBudget budget, Callable<C> builder) throws Exception {
-        Binding binding = new Binding(sink, budget);
+    public static <C> C build(IncomingCalls sink, Callable<C> builder) throws Exception {
+        Binding binding = new Binding(sink);
         BINDING.set(binding);
         try {
             C connection = builder.call();
@@ -61,24 +60,13 @@ public final class CallInterception {
         return Optional.of(binding.sink);
     }
 
-    /**
-     * The send budget bound to the connection being built on this thread, if any.
-     *
-     * @return the budget, or empty outside {@link #build}
-     */
-    static Optional<SendBudget> budget() {
-        return Optional.ofNullable(BINDING.get()).map(b -> b.budget);
-    }
-
     /** Confined to the building thread. */
     private static final class Binding {
         private final IncomingCalls sink;
-        private final SendBudget budget;
         private boolean used;
 
-        private Binding(IncomingCalls sink, SendBudget budget) {
+        private Binding(IncomingCalls sink) {
             this.sink = sink;
-            this.budget = budget;
         }
     }
 }

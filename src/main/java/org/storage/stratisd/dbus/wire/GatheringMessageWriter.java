@@ -14,19 +14,16 @@ import org.freedesktop.dbus.spi.message.IMessageWriter;
  * carry file descriptors go to the transport's own writer, which passes them as ancillary data.
  *
  * <p>Called only from the connection's single sender thread, which sends messages one at a time
- * in order; a message is written completely before this returns, and its charge on the
- * {@link SendBudget} is then given back.
+ * in order; a message is written completely before this returns.
  */
 public final class GatheringMessageWriter implements IMessageWriter {
 
     private final WritableByteChannel channel;
     private final IMessageWriter withDescriptors;
-    private final SendBudget budget;
 
-    GatheringMessageWriter(WritableByteChannel channel, IMessageWriter withDescriptors, SendBudget budget) {
+    GatheringMessageWriter(WritableByteChannel channel, IMessageWriter withDescriptors) {
         this.channel = channel;
         this.withDescriptors = withDescriptors;
-        this.budget = budget;
     }
 
     @Override
@@ -34,14 +31,6 @@ public final class GatheringMessageWriter implements IMessageWriter {
         if (message == null || message.getWireData() == null) {
             return;
         }
-        try {
-            write(message);
-        } finally {
-            budget.release(message);
-        }
-    }
-
-    private void write(Message message) throws IOException {
         if (message.getFiledescriptors() != null && !message.getFiledescriptors().isEmpty()) {
             withDescriptors.writeMessage(message);
             return;

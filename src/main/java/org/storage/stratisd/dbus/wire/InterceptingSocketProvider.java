@@ -28,8 +28,6 @@ public final class InterceptingSocketProvider extends JUnixSocketSocketProvider 
     @Override
     public IMessageWriter createWriter(SocketChannel channel) {
         IMessageWriter writer = super.createWriter(channel);
-        return CallInterception.current().isPresent()
-                ? new GatheringMessageWriter(channel, writer, CallInterception.budget().orElseThrow())
-                : writer;
+        return CallInterception.current().isPresent() ? new GatheringMessageWriter(channel, writer) : writer;
     }
 }
