@@ -215,16 +215,7 @@ class CacheInVm {
     @Order(7)
     void startPoolWithRemoveCacheStartsOnThePlaceholderAndWipesTheCacheDevices() throws Exception {
         daemon.pools().stopPool(uuid);
-        // Manager.r9's StartPool(id, id_type, unlock_method, key_fd, remove_cache), from dbus-python: the (bh) is
-        // a descriptor nested in a struct, which neither dbus-java nor busctl can send.
-        String rc = Guest.run("python3", "-c", String.join("\n",
-                "import dbus, sys",
-                "m = dbus.Interface(dbus.SystemBus().get_object('org.storage.stratis3', '/org/storage/stratis3'),",
-                "                   'org.storage.stratis3.Manager.r9')",
-                "r = m.StartPool(sys.argv[1], 'uuid', (False, (False, dbus.UInt32(0))), (False, dbus.types.UnixFd(0)), True,",
-                "                signature='ss(b(bu))(bh)b', timeout=600)",
-                "print(int(r[1]), r[2])"), uuid);
-        assertThat(rc.strip()).isEqualTo("0 Ok");
+        assertThat(PoolCalls.startPoolWithoutCache(uuid)).isEqualTo("0 Ok");
 
         Map<String, String> tables = Dmsetup.tables();
         assertThat(tables.get(prefix + "physical-cache")).isEqualTo("0 " + tables.get(prefix + "physical-originsub").lines()

@@ -58,4 +58,22 @@ final class PoolCalls {
     void startPool(String uuid) throws Exception {
         calls.call(MANAGER, "org.storage.stratis3.Manager.r4", "StartPool", "ss(bs)", uuid, "uuid", s(false, "")).ok();
     }
+
+    /**
+     * Manager.r9's StartPool(id, id_type, unlock_method, key_fd, remove_cache) with {@code remove_cache}
+     * set, from dbus-python: the {@code (bh)} is a descriptor nested in a struct, which neither
+     * dbus-java nor busctl can send.
+     *
+     * @param uuid the pool, simple form
+     * @return the call's return code and message, e.g. {@code 0 Ok}
+     */
+    static String startPoolWithoutCache(String uuid) {
+        return Guest.run("python3", "-c", String.join("\n",
+                "import dbus, sys",
+                "m = dbus.Interface(dbus.SystemBus().get_object('org.storage.stratis3', '/org/storage/stratis3'),",
+                "                   'org.storage.stratis3.Manager.r9')",
+                "r = m.StartPool(sys.argv[1], 'uuid', (False, (False, dbus.UInt32(0))), (False, dbus.types.UnixFd(0)), True,",
+                "                signature='ss(b(bu))(bh)b', timeout=600)",
+                "print(int(r[1]), r[2])"), uuid).strip();
+    }
 }

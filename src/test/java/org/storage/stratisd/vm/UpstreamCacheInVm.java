@@ -99,14 +99,7 @@ class UpstreamCacheInVm {
     @Order(2)
     void startedWithoutItsCacheItRunsOnOriginsubAsUpstreamsStepBAndTheCacheDeviceIsWiped() throws Exception {
         daemon.pools().stopPool(P1);
-        String rc = Guest.run("python3", "-c", String.join("\n",
-                "import dbus, sys",
-                "m = dbus.Interface(dbus.SystemBus().get_object('org.storage.stratis3', '/org/storage/stratis3'),",
-                "                   'org.storage.stratis3.Manager.r9')",
-                "r = m.StartPool(sys.argv[1], 'uuid', (False, (False, dbus.UInt32(0))), (False, dbus.types.UnixFd(0)), True,",
-                "                signature='ss(b(bu))(bh)b', timeout=600)",
-                "print(int(r[1]), r[2])"), P1);
-        assertThat(rc.strip()).isEqualTo("0 Ok");
+        assertThat(PoolCalls.startPoolWithoutCache(P1)).isEqualTo("0 Ok");
 
         String step = "p1-b-after-fs-snap";
         Map<String, String> expected = backstoreAndFlex(UpstreamPoolsInVm.normalised(UpstreamPoolsInVm.fixtureTables(step),
