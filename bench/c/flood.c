@@ -7,7 +7,8 @@
  *
  *   flood ADDRESS CONNECTIONS WINDOW SECONDS DEST PATH INTERFACE MEMBER [ARG...]
  *
- * Each ARG is a string argument, or [] for an empty array of strings.
+ * Each ARG is a string argument, or [] for an empty array of strings. With FLOOD_CALLS set, each
+ * connection sends at most that many calls (and stops earlier if SECONDS run out).
  */
 #include <dbus/dbus.h>
 #include <pthread.h>
@@ -22,7 +23,7 @@ typedef struct {
     int nargs;
     int window;
     double seconds;
-    long calls, errors;
+    long limit, sent, calls, errors;
 } flooder_t;
 
 static double now(void) {
@@ -49,6 +50,7 @@ static DBusPendingCall *send_one(DBusConnection *conn, flooder_t *f) {
         exit(1);
     }
     dbus_message_unref(call);
+    f->sent++;
     return pending;
 }
 
@@ -62,12 +64,13 @@ static void *run(void *p) {
         exit(1);
     }
     DBusPendingCall **ring = calloc(f->window, sizeof(DBusPendingCall *));
-    for (int i = 0; i < f->window; i++) {
+    int outstanding = 0;
+    for (int i = 0; i < f->window && f->sent < f->limit; i++) {
         ring[i] = send_one(conn, f);
+        outstanding++;
     }
     double end = now() + f->seconds;
     int oldest = 0;
-    int outstanding = f->window;
     while (outstanding > 0) {
         DBusPendingCall *pending = ring[oldest];
         dbus_pending_call_block(pending);
@@ -82,7 +85,7 @@ static void *run(void *p) {
             dbus_message_unref(reply);
         }
         f->calls++;
-        if (now() < end) {
+        if (now() < end && f->sent < f->limit) {
             ring[oldest] = send_one(conn, f);
         } else {
             ring[oldest] = NULL;
@@ -118,6 +121,10 @@ int main(int argc, char **argv) {
         f->path = argv[6];
         f->iface = argv[7];
         f->member = argv[8];
+        f->limit = getenv("FLOOD_CALLS") ? atol(getenv("FLOOD_CALLS")) : -1;
+        if (f->limit < 0) {
+            f->limit = 1L << 62;
+        }
         f->args = argv + 9;
         f->nargs = argc - 9;
         pthread_create(&threads[i], NULL, run, f);

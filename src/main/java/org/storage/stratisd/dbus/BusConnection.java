@@ -2,6 +2,7 @@ package org.storage.stratisd.dbus;
 
 import java.io.IOException;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.freedesktop.dbus.connections.IDisconnectCallback;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
@@ -18,6 +19,7 @@ import org.storage.stratisd.dbus.api.DbusErrors;
 import org.storage.stratisd.dbus.wire.CallInterception;
 import org.storage.stratisd.dbus.wire.IncomingCalls;
 import org.storage.stratisd.dbus.wire.MessageSink;
+import org.storage.stratisd.dbus.wire.SendBudget;
 import org.storage.stratisd.lifecycle.TaskSupervisor;
 
 /**
@@ -38,14 +40,26 @@ public final class BusConnection implements DisposableBean, MessageSink {
     private static final int NAME_FLAG_DO_NOT_QUEUE = 4;
     private static final int NAME_REPLY_PRIMARY_OWNER = 1;
 
+    /**
+     * At most this many bytes of messages wait in the connection's outgoing queue; a sender waits
+     * beyond that ({@link SendBudget}), so a bus that reads slowly cannot make the queue exhaust the heap.
+     */
+    static final long SEND_BUDGET_BYTES = 64L << 20;
+
     private final String address;
+    private final SendBudget budget = new SendBudget(SEND_BUDGET_BYTES);
     private final DBusConnection connection;
     private final DBus bus;
     /** Where calls go; written once by the connection handler, read by the reader thread. */
     private volatile IncomingCalls route;
     private volatile boolean closing;
-    /** Set by the reader thread when the connection broke; nothing sent after that can arrive. */
-    private volatile boolean lost;
+    private final TaskSupervisor supervisor;
+    /**
+     * Set once, by whichever thread first saw the connection break (the reader, the sender, or
+     * dbus-java's disconnect callback); nothing sent after that can arrive. The winner of the
+     * compare-and-set alone reports the loss, so the daemon is told exactly once.
+     */
+    private final AtomicBoolean lost = new AtomicBoolean();
 
     /**
      * Connects to the bus.
@@ -56,17 +70,15 @@ public final class BusConnection implements DisposableBean, MessageSink {
      */
     public BusConnection(String address, TaskSupervisor supervisor) throws Exception {
         this.address = address;
+        this.supervisor = supervisor;
         this.route = this::unknownObject;
         IDisconnectCallback onLoss = new IDisconnectCallback() {
             @Override
             public void disconnectOnError(IOException cause) {
-                lost = true;
-                if (!closing) {
-                    supervisor.failed("dbus-connection", new IOException("Lost the D-Bus connection to " + address, cause));
-                }
+                connectionLost(cause);
             }
         };
-        this.connection = CallInterception.build(call -> route.accept(call), () -> {
+        this.connection = CallInterception.build(call -> route.accept(call), budget, this::connectionLost, () -> {
             try {
                 return DBusConnectionBuilder.forAddress(address)
                         .withShared(false)
@@ -84,6 +96,22 @@ public final class BusConnection implements DisposableBean, MessageSink {
         });
         this.bus = connection.getRemoteObject(BUS_NAME, BUS_PATH, DBus.class);
         log.info("Connected to D-Bus at {} as {}", address, connection.getUniqueName());
+    }
+
+    /**
+     * The connection broke: senders waiting on the budget go on (nothing will be written), and,
+     * unless the daemon is closing the connection itself, the loss stops the daemon with status 1.
+     * Called from the reader thread, the sender thread or dbus-java's callback, each possibly more
+     * than once; only the first call acts.
+     */
+    private void connectionLost(IOException cause) {
+        if (!lost.compareAndSet(false, true)) {
+            return;
+        }
+        budget.close();
+        if (!closing) {
+            supervisor.failed("dbus-connection", new IOException("Lost the D-Bus connection to " + address, cause));
+        }
     }
 
     /**
@@ -119,7 +147,7 @@ public final class BusConnection implements DisposableBean, MessageSink {
      * @param timeout how long to wait for the bus's reply
      */
     public void releaseName(String name, java.time.Duration timeout) {
-        if (lost) {
+        if (lost.get()) {
             log.info("Not releasing {}: the D-Bus connection is already lost", name);
             return;
         }
@@ -143,7 +171,13 @@ public final class BusConnection implements DisposableBean, MessageSink {
      */
     @Override
     public void send(Message message) {
-        connection.sendMessage(message);
+        budget.acquire(message);
+        try {
+            connection.sendMessage(message);
+        } catch (RuntimeException e) {
+            budget.release(message);
+            throw e;
+        }
     }
 
     /**
@@ -186,6 +220,7 @@ public final class BusConnection implements DisposableBean, MessageSink {
     public void destroy() {
         closing = true;
         connection.disconnect();
+        budget.close();
         log.info("Disconnected from D-Bus");
     }
 

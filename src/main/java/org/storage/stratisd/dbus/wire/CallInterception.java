@@ -1,7 +1,9 @@
 package org.storage.stratisd.dbus.wire;
 
+import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /**
  * Binds a connection under construction to the {@link IncomingCalls} that must receive its method
@@ -22,6 +24,10 @@ public final class CallInterception {
      * Builds a connection whose incoming method calls go to {@code sink}.
      *
      * @param sink    receives every method call read by the connection
+     * @param budget  what the connection's writer gives back as it writes messages
+     * @param lost    told of every read or write that failed on the connection's socket, on the
+     *                thread that saw it (the reader or the sender thread), before dbus-java learns
+     *                of it; may be told more than once
      * @param builder builds and connects the connection on this thread
      * @param <C>     the connection type
      * @return what the builder returned
@@ -30,8 +36,9 @@ public final class CallInterception {
      *                               reach the daemon
      * @throws Exception             whatever the builder threw
      */
-    public static <C> C build(IncomingCalls sink, Callable<C> builder) throws Exception {
-        Binding binding = new Binding(sink);
+    public static <C> C build(IncomingCalls sink, SendBudget budget, Consumer<IOException> lost,
+                              Callable<C> builder) throws Exception {
+        Binding binding = new Binding(sink, budget, lost);
         BINDING.set(binding);
         try {
             C connection = builder.call();
@@ -47,26 +54,30 @@ public final class CallInterception {
     }
 
     /**
-     * The sink bound to the connection being built on this thread, if any; marks it used.
+     * What is bound to the connection being built on this thread, if any; marks it used.
      *
-     * @return the sink, or empty outside {@link #build}
+     * @return the binding, or empty outside {@link #build}
      */
-    static Optional<IncomingCalls> current() {
+    static Optional<Binding> current() {
         Binding binding = BINDING.get();
         if (binding == null) {
             return Optional.empty();
         }
         binding.used = true;
-        return Optional.of(binding.sink);
+        return Optional.of(binding);
     }
 
-    /** Confined to the building thread. */
-    private static final class Binding {
-        private final IncomingCalls sink;
+    /** What the reader and writer of one connection report to. Built and marked on the building thread only. */
+    static final class Binding {
+        final IncomingCalls sink;
+        final SendBudget budget;
+        final Consumer<IOException> lost;
         private boolean used;
 
-        private Binding(IncomingCalls sink) {
+        private Binding(IncomingCalls sink, SendBudget budget, Consumer<IOException> lost) {
             this.sink = sink;
+            this.budget = budget;
+            this.lost = lost;
         }
     }
 }

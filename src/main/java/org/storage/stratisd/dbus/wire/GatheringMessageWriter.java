@@ -3,6 +3,7 @@ package org.storage.stratisd.dbus.wire;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
+import java.util.function.Consumer;
 import org.freedesktop.dbus.messages.Message;
 import org.freedesktop.dbus.spi.message.IMessageWriter;
 
@@ -14,16 +15,23 @@ import org.freedesktop.dbus.spi.message.IMessageWriter;
  * carry file descriptors go to the transport's own writer, which passes them as ancillary data.
  *
  * <p>Called only from the connection's single sender thread, which sends messages one at a time
- * in order; a message is written completely before this returns.
+ * in order; a message is written completely before this returns, and its charge on the
+ * {@link SendBudget} is then given back. A failed write is reported to the daemon as a lost
+ * connection before dbus-java sees it (see {@link InterceptingMessageReader} for why).
  */
 public final class GatheringMessageWriter implements IMessageWriter {
 
     private final WritableByteChannel channel;
     private final IMessageWriter withDescriptors;
+    private final SendBudget budget;
+    private final Consumer<IOException> lost;
 
-    GatheringMessageWriter(WritableByteChannel channel, IMessageWriter withDescriptors) {
+    GatheringMessageWriter(WritableByteChannel channel, IMessageWriter withDescriptors, SendBudget budget,
+                           Consumer<IOException> lost) {
         this.channel = channel;
         this.withDescriptors = withDescriptors;
+        this.budget = budget;
+        this.lost = lost;
     }
 
     @Override
@@ -31,6 +39,17 @@ public final class GatheringMessageWriter implements IMessageWriter {
         if (message == null || message.getWireData() == null) {
             return;
         }
+        try {
+            write(message);
+        } catch (IOException e) {
+            lost.accept(e);
+            throw e;
+        } finally {
+            budget.release(message);
+        }
+    }
+
+    private void write(Message message) throws IOException {
         if (message.getFiledescriptors() != null && !message.getFiledescriptors().isEmpty()) {
             withDescriptors.writeMessage(message);
             return;

@@ -21,13 +21,15 @@ public final class InterceptingSocketProvider extends JUnixSocketSocketProvider 
     public IMessageReader createReader(SocketChannel channel) {
         IMessageReader reader = super.createReader(channel);
         return CallInterception.current()
-                .<IMessageReader>map(sink -> new InterceptingMessageReader(reader, sink))
+                .<IMessageReader>map(binding -> new InterceptingMessageReader(reader, binding.sink, binding.lost))
                 .orElse(reader);
     }
 
     @Override
     public IMessageWriter createWriter(SocketChannel channel) {
         IMessageWriter writer = super.createWriter(channel);
-        return CallInterception.current().isPresent() ? new GatheringMessageWriter(channel, writer) : writer;
+        return CallInterception.current()
+                .<IMessageWriter>map(binding -> new GatheringMessageWriter(channel, writer, binding.budget, binding.lost))
+                .orElse(writer);
     }
 }

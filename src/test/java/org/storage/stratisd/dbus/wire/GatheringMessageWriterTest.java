@@ -1,8 +1,10 @@
 package org.storage.stratisd.dbus.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
@@ -80,11 +82,51 @@ class GatheringMessageWriterTest {
         }
         CountingChannel channel = new CountingChannel();
 
-        new GatheringMessageWriter(channel, UNUSED).writeMessage(message);
+        SendBudget budget = new SendBudget(1L << 20);
+        budget.acquire(message);
+        assertThat(budget.queued()).isEqualTo(expected.size());
+
+        List<IOException> lost = new ArrayList<>();
+        new GatheringMessageWriter(channel, UNUSED, budget, lost::add).writeMessage(message);
+
+        assertThat(lost).as("a write that succeeded reports no loss").isEmpty();
+
+        assertThat(budget.queued()).as("the written message's charge given back").isZero();
 
         assertThat(channel.bytes.toByteArray()).isEqualTo(expected.toByteArray());
         assertThat(pieces.size()).as("dbus-java marshals in many pieces").isGreaterThan(100);
         assertThat(channel.writes).as("writes: only as many as the channel needs for the bytes, not one per piece")
                 .isEqualTo((expected.size() + 4095) / 4096);
+    }
+
+    @Test
+    void aFailedWriteIsReportedAsALostConnectionAndGivesItsChargeBack() throws Exception {
+        Message message = new MessageFactory((byte) 'l').createSignal(null, "/org/storage/stratis3",
+                "org.storage.stratis3.Manager", "Test", "s", "x".repeat(1000));
+        IOException broken = new IOException("Broken pipe");
+        WritableByteChannel failing = new WritableByteChannel() {
+            @Override
+            public int write(ByteBuffer src) throws IOException {
+                throw broken;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        SendBudget budget = new SendBudget(1L << 20);
+        budget.acquire(message);
+        List<IOException> lost = new ArrayList<>();
+
+        assertThatThrownBy(() -> new GatheringMessageWriter(failing, UNUSED, budget, lost::add).writeMessage(message))
+                .as("dbus-java still sees the failure and disconnects").isSameAs(broken);
+
+        assertThat(lost).containsExactly(broken);
+        assertThat(budget.queued()).isZero();
     }
 }
