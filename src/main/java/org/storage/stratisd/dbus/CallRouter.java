@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.messages.MethodCall;
 import org.freedesktop.dbus.types.Variant;
@@ -34,6 +33,7 @@ public final class CallRouter {
     private final DbusTree tree;
     private final InterfaceRegistry registry;
     private final BusConnection bus;
+    private final ManagedObjects managedObjects;
 
     /**
      * Creates the router.
@@ -46,6 +46,7 @@ public final class CallRouter {
         this.tree = tree;
         this.registry = registry;
         this.bus = bus;
+        this.managedObjects = new ManagedObjects(tree);
     }
 
     /**
@@ -74,7 +75,7 @@ public final class CallRouter {
                 if (!call.getPath().equals(ObjectPaths.ROOT)) {
                     throw unknownInterface(iface);
                 }
-                yield new Reply("a{oa{sa{sv}}}", managedObjects());
+                yield new Reply("a{oa{sa{sv}}}", managedObjects.reply());
             }
             default -> stratis(call, iface, signature, args);
         };
@@ -140,18 +141,6 @@ public final class CallRouter {
                 .orElseThrow(() -> unknownMethod(call.getName()));
         expect(iface, call.getName(), method.name(), signature, method.inSignature());
         return new Reply(method.outSignature(), method.body().invoke(call, args));
-    }
-
-    private Map<DBusPath, Map<String, Map<String, Variant<?>>>> managedObjects() {
-        return tree.read(view -> {
-            Map<DBusPath, Map<String, Map<String, Variant<?>>>> result = new LinkedHashMap<>();
-            view.forEach((path, object) -> {
-                if (object.kind() != ObjectKind.ROOT) {
-                    result.put(new DBusPath(path), new LinkedHashMap<>(object.interfaces()));
-                }
-            });
-            return result;
-        });
     }
 
     private String introspect(String path) throws DbusErrorReply {

@@ -41,7 +41,7 @@ final class Replies {
             reply = MarshalledReturn.of(call, signature, values);
         } catch (WireMarshaller.Unsupported e) {
             log.debug("Reply to {} marshalled by dbus-java: {}", call.getName(), e.getMessage());
-            reply = bus.messages().createMethodReturn(call, signature, values);
+            reply = bus.messages().createMethodReturn(call, signature, WireMarshaller.plain(values));
         }
         long size = GatheringMessageWriter.wireLength(reply);
         if (size > maxBytes) {

@@ -46,7 +46,7 @@ class FloodBench {
                         "a(s(bs)(bs))", "1", "fs" + i, "false", "", "false", "").exitCode()).isZero();
             }
             int port = daemon.managementPort(Duration.ofSeconds(60));
-            long rssBefore = rssKib(daemon.pid());
+            long rssBefore = DaemonSample.of(daemon.pid()).rssKib();
             AtomicBoolean done = new AtomicBoolean();
             AtomicLong peakRss = new AtomicLong();
             AtomicLong peakHeap = new AtomicLong();
@@ -55,7 +55,7 @@ class FloodBench {
             Thread sampler = Thread.ofPlatform().start(() -> {
                 while (!done.get()) {
                     try {
-                        peakRss.accumulateAndGet(rssKib(daemon.pid()), Math::max);
+                        peakRss.accumulateAndGet(DaemonSample.of(daemon.pid()).rssKib(), Math::max);
                         String scrape = scrape(port);
                         peakHeap.accumulateAndGet((long) sum(scrape, "jvm_memory_used_bytes\\{area=\"heap\"[^}]*}"), Math::max);
                         peakWaiting.accumulateAndGet((long) sum(scrape, "stratisd_method_tasks_waiting"), Math::max);
@@ -95,15 +95,6 @@ class FloodBench {
             assertThat(daemon.log()).doesNotContain("OutOfMemoryError");
             assertThat(daemon.isAlive()).isTrue();
         }
-    }
-
-    private static long rssKib(long pid) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.substring(6).replace("kB", "").strip());
-            }
-        }
-        return 0;
     }
 
     private static String scrape(int port) throws Exception {

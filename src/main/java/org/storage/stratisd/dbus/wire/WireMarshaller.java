@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.Struct;
 import org.freedesktop.dbus.types.Variant;
@@ -30,6 +31,56 @@ public final class WireMarshaller {
         Unsupported(String message) {
             super(message, null, false, false);
         }
+    }
+
+    /**
+     * The entries of a dictionary ({@code a{..}}), each marshalled ahead of time by {@link #entry},
+     * standing for that dictionary in a body. Valid wherever they are placed: an entry starts at a
+     * multiple of 8 from the message's start, as it did from its own buffer's, and every alignment
+     * of the wire format divides 8. {@code plain} gives the same dictionary in dbus-java's form,
+     * for a message that dbus-java has to marshal after all ({@link #plain(Object[])}).
+     *
+     * @param marshalled the entries' bytes, in order
+     * @param plain      the dictionary itself
+     */
+    public record Entries(List<byte[]> marshalled, Supplier<Map<?, ?>> plain) {
+    }
+
+    /**
+     * Marshals one dictionary entry on its own, for {@link Entries}.
+     *
+     * @param signature the entry's type, e.g. {@code {oa{sa{sv}}}}
+     * @param key       the key
+     * @param value     the value
+     * @return the entry's bytes
+     * @throws Unsupported if the values do not fit the signature
+     */
+    public static byte[] entry(String signature, Object key, Object value) throws Unsupported {
+        if (signature.isEmpty() || signature.charAt(0) != '{' || typeEnd(signature, 0) != signature.length()) {
+            throw new Unsupported("not one dictionary entry type: " + signature);
+        }
+        int keyEnd = typeEnd(signature, 1);
+        int valueEnd = typeEnd(signature, keyEnd);
+        WireBuffer out = new WireBuffer(256);
+        one(out, signature, 1, keyEnd, key);
+        one(out, signature, keyEnd, valueEnd, value);
+        return out.toByteArray();
+    }
+
+    /**
+     * The values with every {@link Entries} replaced by its plain dictionary, for dbus-java.
+     *
+     * @param values a body's values
+     * @return the same values in dbus-java's forms
+     */
+    public static Object[] plain(Object[] values) {
+        Object[] plain = values.clone();
+        for (int i = 0; i < plain.length; i++) {
+            if (plain[i] instanceof Entries entries) {
+                plain[i] = entries.plain().get();
+            }
+        }
+        return plain;
     }
 
     /**
@@ -150,7 +201,12 @@ public final class WireMarshaller {
         char element = sig.charAt(elementStart);
         out.align(alignment(element));
         int first = out.length();
-        if (element == '{') {
+        if (element == '{' && value instanceof Entries entries) {
+            for (byte[] entry : entries.marshalled()) {
+                out.align(8);
+                out.putBytes(entry);
+            }
+        } else if (element == '{') {
             if (!(value instanceof Map<?, ?> map)) {
                 throw unsupported('a', value);
             }

@@ -109,6 +109,35 @@ class WireMarshallerTest {
     }
 
     @Test
+    void entriesMarshalledAheadMakeTheSameBodyAsTheLibrarysDictionary() throws Exception {
+        Map<DBusPath, Map<String, Map<String, Variant<?>>>> objects = new LinkedHashMap<>();
+        for (int i = 0; i < 9; i++) {
+            // Names of 1 to 9 characters: entries of every length modulo 8, so the padding between them is exercised.
+            Map<String, Variant<?>> properties = new LinkedHashMap<>();
+            properties.put("Size", new Variant<>(new UInt64(i)));
+            properties.put("Flag", new Variant<>(i % 2 == 0));
+            properties.put("Name", new Variant<>("n".repeat(i + 1)));
+            objects.put(new DBusPath("/org/storage/stratis3/" + i), Map.of("org.storage.stratis3.pool.r9", properties));
+        }
+        List<byte[]> entries = new java.util.ArrayList<>();
+        for (Map.Entry<DBusPath, Map<String, Map<String, Variant<?>>>> e : objects.entrySet()) {
+            entries.add(WireMarshaller.entry("{oa{sa{sv}}}", e.getKey(), e.getValue()));
+        }
+        assertThat(entries.stream().map(b -> b.length % 8).distinct().count()).as("entry lengths modulo 8").isGreaterThan(4);
+        MethodCall call = call();
+        byte[] reference = body(joined(LITTLE.createMethodReturn(call, "a{oa{sa{sv}}}", objects)));
+        WireMarshaller.Entries ahead = new WireMarshaller.Entries(entries, () -> objects);
+        assertThat(body(joined(MarshalledReturn.of(call, "a{oa{sa{sv}}}", ahead)))).isEqualTo(reference);
+        // With another value before it (the array then starts at another offset), and for dbus-java's fallback.
+        byte[] shifted = body(joined(LITTLE.createMethodReturn(call, "ya{oa{sa{sv}}}", (byte) 1, objects)));
+        assertThat(body(joined(MarshalledReturn.of(call, "ya{oa{sa{sv}}}", (byte) 1, ahead)))).isEqualTo(shifted);
+        assertThat(WireMarshaller.plain(new Object[] {(byte) 1, ahead})).containsExactly((byte) 1, objects);
+        assertThat(body(joined(MarshalledReturn.of(call, "a{oa{sa{sv}}}", new WireMarshaller.Entries(List.of(), Map::of)))))
+                .isEqualTo(body(joined(LITTLE.createMethodReturn(call, "a{oa{sa{sv}}}", Map.of()))));
+        assertThatThrownBy(() -> WireMarshaller.entry("a{sv}", "k", new Variant<>(1))).isInstanceOf(WireMarshaller.Unsupported.class);
+    }
+
+    @Test
     void valuesThatDoNotFitAreRefusedForTheFallback() throws Exception {
         MethodCall call = call();
         assertThatThrownBy(() -> MarshalledReturn.of(call, "s", 5)).isInstanceOf(WireMarshaller.Unsupported.class);
