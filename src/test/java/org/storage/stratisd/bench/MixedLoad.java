@@ -20,10 +20,10 @@ import org.storage.stratisd.testsupport.StratisCalls;
 
 /**
  * The mixed load a new user tries first: each client its own connection and its own pool, and in
- * a loop of twenty calls fourteen {@code Properties.Get} of its pool's {@code Name}, two
- * {@code GetManagedObjects}, a {@code CreateFilesystems}, a filesystem's {@code SetName}, a
- * {@code DestroyFilesystems} (once it has three) and a {@code Properties.Get} of a filesystem's
- * {@code Name}. Every answer is checked against what the client itself did (read-your-writes):
+ * a cycle of twenty steps fourteen {@code Properties.Get} of its pool's {@code Name}, two
+ * {@code GetManagedObjects}, a {@code CreateFilesystems}, a filesystem's {@code SetName} (then a
+ * {@code Properties.Get} of its new name), a {@code DestroyFilesystems} (once it has three) and a
+ * {@code Properties.Get} of a filesystem's {@code Name}: 21 calls once it has filesystems. Every answer is checked against what the client itself did (read-your-writes):
  * its pool's name, the names of its filesystems in the managed objects, a renamed filesystem's
  * new name. A call that fails (a D-Bus error, no reply, rc != 0) counts as an error, a wrong answer
  * as an inconsistency; the first few of each are kept for the report.

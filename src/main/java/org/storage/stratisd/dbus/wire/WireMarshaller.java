@@ -68,6 +68,26 @@ public final class WireMarshaller {
     }
 
     /**
+     * A starting size for a body's buffer: enough for the entries marshalled ahead (with their
+     * padding and the array's length), a small buffer otherwise; the buffer grows as needed.
+     *
+     * @param values a body's values
+     * @return bytes
+     */
+    static int sizeHint(Object[] values) {
+        long hint = 256;
+        for (Object value : values) {
+            if (value instanceof Entries entries) {
+                hint += 8;
+                for (byte[] entry : entries.marshalled()) {
+                    hint += entry.length + 7;
+                }
+            }
+        }
+        return (int) Math.min(hint, 1L << 28);
+    }
+
+    /**
      * The values with every {@link Entries} replaced by its plain dictionary, for dbus-java.
      *
      * @param values a body's values

@@ -74,8 +74,6 @@ final class WireMessage {
      * @throws WireMarshaller.Unsupported if a value cannot be marshalled here
      */
     byte[] build(int type, int flags, long serial, String signature, Object[] values) throws WireMarshaller.Unsupported {
-        WireBuffer body = new WireBuffer(256);
-        WireMarshaller.body(body, signature, values);
         if (!signature.isEmpty()) {
             fields.align(8);
             fields.putByte(FIELD_SIGNATURE);
@@ -83,18 +81,22 @@ final class WireMessage {
             WireMarshaller.signature(fields, signature);
         }
         byte[] fieldBytes = fields.toByteArray();
-        byte[] bodyBytes = body.toByteArray();
-        WireBuffer message = new WireBuffer(16 + fieldBytes.length + 8 + bodyBytes.length);
+        // The body is marshalled in place after the header (it starts at a multiple of 8, so its
+        // alignment is the same as in a buffer of its own), and its length written in afterwards:
+        // a large reply is then copied once, not three times.
+        WireBuffer message = new WireBuffer(16 + fieldBytes.length + 8 + WireMarshaller.sizeHint(values));
         message.putByte('l');
         message.putByte(type);
         message.putByte(flags);
         message.putByte(PROTOCOL_VERSION);
-        message.putU32(bodyBytes.length);
+        int bodyLengthAt = message.reserveU32();
         message.putU32(serial);
         message.putU32(fieldBytes.length);
         message.putBytes(fieldBytes);
         message.align(8);
-        message.putBytes(bodyBytes);
+        int bodyStart = message.length();
+        WireMarshaller.body(message, signature, values);
+        message.setU32(bodyLengthAt, message.length() - bodyStart);
         return message.toByteArray();
     }
 }
