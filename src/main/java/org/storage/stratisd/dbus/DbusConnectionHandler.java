@@ -176,8 +176,29 @@ public final class DbusConnectionHandler implements SmartLifecycle, IncomingCall
             inFlight++;
         }
         log.debug("Admitted {}.{} on {} (serial {})", call.getInterface(), call.getName(), call.getPath(), call.getSerial());
+        if (answeredOnTheReader(call)) {
+            runTask(call);
+            return;
+        }
         String sender = call.getSource() == null ? "" : call.getSource();
         tasks.submit(sender, "dbus-call-" + call.getSerial(), () -> runTask(call));
+    }
+
+    /**
+     * Whether a call is answered on the connection's reader thread rather than by a method task:
+     * {@code Properties.Get} and {@code GetAll} and {@code Peer.Ping}, reads that take only the
+     * tree's read lock (never an engine lock) and build a small reply. A task costs them more than
+     * their answer (a virtual thread started and scheduled, a permit), and they need nothing a task
+     * gives: they cannot wait on a pool, and their reply still goes through the connection's one
+     * queue, behind the signals of every change they can see. The reader may wait on the send
+     * budget when 64 MiB are queued; it then stops reading until the bus catches up, which the
+     * bus does without reading from us.
+     */
+    private static boolean answeredOnTheReader(MethodCall call) {
+        String iface = call.getInterface();
+        String member = call.getName();
+        return (CallRouter.PROPERTIES.equals(iface) && ("Get".equals(member) || "GetAll".equals(member)))
+                || (CallRouter.PEER.equals(iface) && "Ping".equals(member));
     }
 
     private void runTask(MethodCall call) {

@@ -37,8 +37,8 @@ import org.storage.stratisd.tree.TreeUpdate;
 
 /**
  * The connection handler on a real bus with test methods: a task that throws costs only its own
- * caller an error reply, and no more than the configured number of tasks ever run at once while
- * every call still gets its reply.
+ * caller an error reply, no more than the configured number of tasks ever run at once while
+ * every call still gets its reply, and reads of the tree are answered even when every slot is taken.
  */
 class DbusConnectionHandlerIT {
 
@@ -47,6 +47,7 @@ class DbusConnectionHandlerIT {
     private static final long MAX_MESSAGE_BYTES = 65_536;
 
     private final AtomicInteger running = new AtomicInteger();
+    private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     private final AtomicInteger maxRunning = new AtomicInteger();
     private PrivateBus bus;
     private BusConnection connection;
@@ -66,6 +67,16 @@ class DbusConnectionHandlerIT {
         InterfaceDefinition test = new InterfaceDefinition(IFACE, 0, List.of(
                 new Method("Boom", List.of(), List.of(new Arg("result", "s")), (call, args) -> {
                     throw new IllegalStateException("engine bug");
+                }),
+                new Method("Hold", List.of(), List.of(new Arg("result", "s")), (call, args) -> {
+                    running.incrementAndGet();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    running.decrementAndGet();
+                    return new Object[] {"held"};
                 }),
                 new Method("Slow", List.of(new Arg("value", "s")), List.of(new Arg("result", "s")), (call, args) -> {
                     int now = running.incrementAndGet();
@@ -107,6 +118,46 @@ class DbusConnectionHandlerIT {
                 .isEqualTo("Internal error in " + IFACE + ".Boom: java.lang.IllegalStateException: engine bug");
         assertThat(ok.getParameters()).containsExactly("still here");
         assertThat(handler.inFlight()).isZero();
+    }
+
+    @Test
+    void readsOfTheTreeAreAnsweredWhileEveryTaskSlotIsTaken() throws Exception {
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(CONCURRENCY + 1);
+        try {
+            List<CompletableFuture<Message>> holders = new ArrayList<>();
+            for (int i = 0; i < CONCURRENCY + 1; i++) {
+                holders.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return client.call(ObjectPaths.ROOT, IFACE, "Hold", "");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, clients));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while ((running.get() < CONCURRENCY || handler.waiting() < 1) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(running.get()).as("every slot held").isEqualTo(CONCURRENCY);
+            assertThat(handler.waiting()).as("one more call waiting for a slot").isEqualTo(1);
+
+            // Answered on the reader thread: neither queued behind the held slots nor behind the waiting call.
+            Message all = client.call(ObjectPaths.ROOT, "org.freedesktop.DBus.Properties", "GetAll", "s", IFACE);
+            Message ping = client.call(ObjectPaths.ROOT, "org.freedesktop.DBus.Peer", "Ping", "");
+
+            assertThat(all).isNotInstanceOf(Error.class);
+            assertThat(all.getParameters()).containsExactly(Map.of());
+            assertThat(ping).isNotInstanceOf(Error.class);
+            assertThat(running.get()).as("the holders still hold their slots").isEqualTo(CONCURRENCY);
+            release.countDown();
+            for (CompletableFuture<Message> holder : holders) {
+                assertThat(holder.get(30, java.util.concurrent.TimeUnit.SECONDS).getParameters()).containsExactly("held");
+            }
+            assertThat(handler.inFlight()).isZero();
+        } finally {
+            release.countDown();
+            clients.shutdownNow();
+        }
     }
 
     @Test
