@@ -71,14 +71,15 @@ class GrowthInVm {
         String devices = Dmsetup.devnums().get(thinpool.replace("thinpool-pool", "flex-thinmeta")) + " "
                 + Dmsetup.devnums().get(thinpool.replace("thinpool-pool", "flex-thindata"));
         // The daemon's 10 s check runs on its own clock, so it may already have found that the pool
-        // cannot grow by the time the table is read: the table is either the set-up one or the one
-        // that check loads, nothing else.
+        // cannot grow by the time the table is read. The check loads two tables, one after the
+        // other: the error mode first (with the set-up mark), then the standard low-water mark. So
+        // the table is the set-up one, the check's first or its last, nothing else.
+        String errorMode = " 3 skip_block_zeroing no_discard_passdown error_if_no_space";
         assertThat(Dmsetup.tables().get(thinpool)).isIn("0 19263488 thin-pool " + devices
                 + " 2048 4703 2 skip_block_zeroing no_discard_passdown", "0 19263488 thin-pool " + devices
-                + " 2048 15360 3 skip_block_zeroing no_discard_passdown error_if_no_space");
-        Guest.await("error_if_no_space", CHECK, () -> Dmsetup.tables().get(thinpool).endsWith("3 skip_block_zeroing"
-                + " no_discard_passdown error_if_no_space"));
-        assertThat(Dmsetup.tables().get(thinpool)).contains(" 2048 15360 3 ");
+                + " 2048 4703" + errorMode, "0 19263488 thin-pool " + devices + " 2048 15360" + errorMode);
+        Guest.await("error_if_no_space with the standard low-water mark", CHECK,
+                () -> Dmsetup.tables().get(thinpool).endsWith(" 2048 15360" + errorMode));
         // The check records the new mode after it has loaded the table.
         Guest.awaitMetadata(a, "error_if_no_space recorded", CHECK, save -> save.thinpoolDev().featureArgs().orElse(List.of())
                 .containsAll(List.of("error_if_no_space", "no_discard_passdown", "skip_block_zeroing")));
