@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.storage.stratisd.dbus.wire.WireMarshaller;
 import org.storage.stratisd.lifecycle.TaskSupervisor;
 import org.storage.stratisd.metrics.DaemonMetrics;
+import org.storage.stratisd.testsupport.NoTreeSignals;
 import org.storage.stratisd.tree.DbusChannel;
 import org.storage.stratisd.tree.DbusTree;
 import org.storage.stratisd.tree.DbusTreeHandler;
 import org.storage.stratisd.tree.ObjectKind;
 import org.storage.stratisd.tree.TreeObject;
-import org.storage.stratisd.tree.TreeSignals;
 import org.storage.stratisd.tree.TreeUpdate;
 
 /**
@@ -36,27 +36,13 @@ import org.storage.stratisd.tree.TreeUpdate;
 class ManagedObjectsTest {
 
     private static final String IFACE = "org.storage.stratis3.pool.r9";
-    private static final TreeSignals QUIET = new TreeSignals() {
-        @Override
-        public void interfacesAdded(String path, SequencedMap<String, Map<String, Variant<?>>> interfaces) {
-        }
-
-        @Override
-        public void interfacesRemoved(String path, List<String> interfaces) {
-        }
-
-        @Override
-        public void propertiesChanged(String path, String iface, Map<String, Variant<?>> values, List<String> invalidated) {
-        }
-    };
-
     private final DbusChannel channel = new DbusChannel();
     private final DbusTree tree = new DbusTree(DaemonMetrics.NONE);
     private DbusTreeHandler handler;
 
     @BeforeEach
     void start() {
-        handler = new DbusTreeHandler(channel, tree, QUIET, new TaskSupervisor(event -> { }), DaemonMetrics.NONE);
+        handler = new DbusTreeHandler(channel, tree, NoTreeSignals.INSTANCE, new TaskSupervisor(event -> { }), DaemonMetrics.NONE);
         handler.start();
     }
 

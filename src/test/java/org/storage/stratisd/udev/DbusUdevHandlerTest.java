@@ -7,21 +7,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SequencedMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.freedesktop.dbus.types.Variant;
 import org.junit.jupiter.api.Test;
 import org.storage.stratisd.engine.DeviceEvent;
 import org.storage.stratisd.engine.view.IntegritySpec;
 import org.storage.stratisd.engine.view.PoolView;
 import org.storage.stratisd.lifecycle.TaskSupervisor;
 import org.storage.stratisd.metrics.DaemonMetrics;
+import org.storage.stratisd.testsupport.NoTreeSignals;
 import org.storage.stratisd.tree.DbusChannel;
 import org.storage.stratisd.tree.DbusTree;
 import org.storage.stratisd.tree.DbusTreeHandler;
 import org.storage.stratisd.tree.ObjectKind;
-import org.storage.stratisd.tree.TreeSignals;
 import org.storage.stratisd.tree.TreeUpdate;
 
 /**
@@ -44,26 +42,12 @@ class DbusUdevHandlerTest {
         }
     }
 
-    private static final TreeSignals NO_SIGNALS = new TreeSignals() {
-        @Override
-        public void interfacesAdded(String path, SequencedMap<String, Map<String, Variant<?>>> interfaces) {
-        }
-
-        @Override
-        public void interfacesRemoved(String path, List<String> interfaces) {
-        }
-
-        @Override
-        public void propertiesChanged(String path, String iface, Map<String, Variant<?>> changed, List<String> invalidated) {
-        }
-    };
-
     private final PoolPerAddEngine engine = new PoolPerAddEngine();
     private final UdevChannel udevChannel = new UdevChannel();
     private final DbusChannel dbusChannel = new DbusChannel();
     private final DbusTree tree = new DbusTree(DaemonMetrics.NONE);
     private final TaskSupervisor supervisor = new TaskSupervisor(e -> { });
-    private final DbusTreeHandler treeHandler = new DbusTreeHandler(dbusChannel, tree, NO_SIGNALS, supervisor, DaemonMetrics.NONE);
+    private final DbusTreeHandler treeHandler = new DbusTreeHandler(dbusChannel, tree, NoTreeSignals.INSTANCE, supervisor, DaemonMetrics.NONE);
     private final DbusUdevHandler handler = new DbusUdevHandler(udevChannel, dbusChannel, engine::handleDeviceEvents, new org.storage.stratisd.engine.lock.PoolLocks(),
             pools -> pools.stream().<TreeUpdate>map(pool -> new TreeUpdate.AddObject("/p/" + pool.name(), ObjectKind.POOL,
                     pool.uuid(), "", new LinkedHashMap<>())).toList(),
