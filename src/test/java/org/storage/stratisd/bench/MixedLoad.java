@@ -28,7 +28,7 @@ import org.storage.stratisd.testsupport.StratisCalls;
  * new name. A call that fails (a D-Bus error, no reply, rc != 0) counts as an error, a wrong answer
  * as an inconsistency; the first few of each are kept for the report.
  */
-final class MixedLoad {
+final class MixedLoad implements AutoCloseable {
 
     static final String P9 = "org.storage.stratis3.pool.r9";
     static final String F9 = "org.storage.stratis3.filesystem.r9";
@@ -94,7 +94,8 @@ final class MixedLoad {
     }
 
     /** Closes the clients' connections. */
-    void close() {
+    @Override
+    public void close() {
         clients.forEach(c -> c.bus.close());
     }
 

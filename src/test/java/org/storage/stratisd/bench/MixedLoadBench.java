@@ -35,8 +35,7 @@ class MixedLoadBench {
         try (PrivateBus bus = PrivateBus.start(); BusClient client = new BusClient(bus.address());
              DaemonProcess daemon = DaemonProcess.start(bus.address())) {
             daemon.awaitNameOwned(client, Duration.ofSeconds(60));
-            MixedLoad load = new MixedLoad(bus.address(), CLIENTS, "mix");
-            try {
+            try (MixedLoad load = new MixedLoad(bus.address(), CLIENTS, "mix")) {
                 DaemonSample before = DaemonSample.of(daemon.pid());
                 AtomicBoolean done = new AtomicBoolean();
                 AtomicLong peakRss = new AtomicLong(before.rssKib());
@@ -60,8 +59,6 @@ class MixedLoadBench {
                 Files.writeString(Path.of("target/bench/mixed.json"), Json.write(report) + "\n");
                 assertThat(result.problems()).as("errors and inconsistencies").isEmpty();
                 assertThat(result.calls()).isPositive();
-            } finally {
-                load.close();
             }
         }
     }

@@ -40,8 +40,7 @@ class SoakBench {
         try (PrivateBus bus = PrivateBus.start(); BusClient client = new BusClient(bus.address());
              DaemonProcess daemon = DaemonProcess.start(bus.address())) {
             daemon.awaitNameOwned(client, Duration.ofSeconds(60));
-            MixedLoad load = new MixedLoad(bus.address(), CLIENTS, "soak");
-            try {
+            try (MixedLoad load = new MixedLoad(bus.address(), CLIENTS, "soak")) {
                 long start = System.nanoTime();
                 DaemonSample first = DaemonSample.of(daemon.pid());
                 CompletableFuture<MixedLoad.Result> running = CompletableFuture.supplyAsync(() -> {
@@ -82,8 +81,6 @@ class SoakBench {
                 assertThat(result.problems()).as("errors and inconsistencies").isEmpty();
                 assertThat(steady).as("samples after the warm-up").hasSizeGreaterThan(2);
                 assertThat(daemon.isAlive()).isTrue();
-            } finally {
-                load.close();
             }
         }
     }
