@@ -21,6 +21,7 @@ import org.storage.stratisd.engine.strat.Executables;
 import org.storage.stratisd.engine.strat.StratEngine;
 import org.storage.stratisd.engine.strat.backstore.PoolInitializer;
 import org.storage.stratisd.engine.strat.backstore.ThinMetadataSizeTool;
+import org.storage.stratisd.engine.strat.crypt.PoolCrypt;
 import org.storage.stratisd.engine.strat.dm.DeviceMapper;
 import org.storage.stratisd.engine.strat.dm.DmException;
 import org.storage.stratisd.engine.strat.identify.BlkidSignatures;
@@ -43,7 +44,11 @@ import org.storage.stratisd.observability.InstrumentedEngineLock;
 @Configuration(proxyBeanMethods = false)
 class EngineConfiguration {
 
-    /** The programs the real engine needs at start-up (upstream's list, less cryptsetup, which this build does not use yet). */
+    /**
+     * The programs the real engine needs at start-up: upstream's list, less cryptsetup, which is
+     * looked for when a pool is encrypted or unlocked (with upstream's message if it is missing), so
+     * a machine without it still runs unencrypted pools.
+     */
     private static final List<String> REQUIRED = List.of("mkfs.xfs", "thin_check", "thin_repair", "xfs_db", "xfs_growfs");
     private static final Logger log = LoggerFactory.getLogger(EngineConfiguration.class);
 
@@ -90,10 +95,12 @@ class EngineConfiguration {
             ThinMetadataSizeTool thinMeta = new ThinMetadataSizeTool(thinMetadataSize);
             PoolInitializer initializer = new PoolInitializer(prober, thinMeta, Clock.systemUTC(), UUID::randomUUID, new SecureRandom());
             mounts = PrivateNamespace.create();
-            Services services = new Services(dm, new StackExecutor(dm), mounts, new Tools(executables::find), thinMeta,
-                    new Uevents(sys), Clock.systemUTC(), new SecureRandom());
+            Tools tools = new Tools(executables::find);
+            StratKeys keys = new StratKeys(new KernelKeyring());
+            Services services = new Services(dm, new StackExecutor(dm), mounts, tools, thinMeta,
+                    new Uevents(sys), Clock.systemUTC(), new SecureRandom(), new PoolCrypt(tools, keys));
             StratEngine engine = new StratEngine(new DeviceInventory(prober, new DeviceScanner(sys, Path.of("/dev"))),
-                    new Pools(services, initializer), new StratKeys(new KernelKeyring()));
+                    new Pools(services, initializer), keys);
             long start = System.nanoTime();
             List<PoolView> started = engine.start();
             log.info("Initial scan: {} pool(s) set up, {} found but not running, in {} ms", started.size(), engine.plans().size(),

@@ -165,12 +165,13 @@ public interface Engine {
      *
      * @param id                the pool's name or UUID
      * @param unlockMethod      empty for none; present with an empty slot for "any token slot"
-     * @param passphraseGiven   whether a passphrase descriptor was supplied
+     * @param passphrase        the passphrase read from the descriptor supplied, if one was (the
+     *                          caller clears it after the call; the engine keeps no copy)
      * @param removeCache       start without the cache tier
      * @return started, or identity if it already runs
      * @throws EngineException on a missing pool or unlock arguments that do not fit the pool
      */
-    StartPoolAction startPool(PoolId id, Optional<Optional<Long>> unlockMethod, boolean passphraseGiven,
+    StartPoolAction startPool(PoolId id, Optional<Optional<Long>> unlockMethod, Optional<byte[]> passphrase,
                               boolean removeCache) throws EngineException;
 
     /**

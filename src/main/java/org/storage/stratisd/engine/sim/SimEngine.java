@@ -251,19 +251,19 @@ public final class SimEngine implements Engine {
     }
 
     @Override
-    public StartPoolAction startPool(PoolId id, Optional<Optional<Long>> unlockMethod, boolean passphraseGiven,
+    public StartPoolAction startPool(PoolId id, Optional<Optional<Long>> unlockMethod, Optional<byte[]> passphrase,
                                      boolean removeCache) throws EngineException {
         simulateWork();
         Optional<SimPool> runningPool = find(pools, id);
         if (runningPool.isPresent()) {
-            checkUnlockArguments(runningPool.get(), unlockMethod, passphraseGiven, false);
+            checkUnlockArguments(runningPool.get(), unlockMethod, passphrase.isPresent(), false);
             return new StartPoolAction.Identity();
         }
         SimPool pool = find(stopped, id).orElseThrow(() -> new EngineException(switch (id) {
             case PoolId.ByName byName -> "Pool with name " + byName.name() + " was not found and cannot be started";
             case PoolId.ByUuid byUuid -> "Pool with UUID " + byUuid.uuid() + " was not found and cannot be started";
         }));
-        checkUnlockArguments(pool, unlockMethod, passphraseGiven, true);
+        checkUnlockArguments(pool, unlockMethod, passphrase.isPresent(), true);
         Optional<SimPool> sameName = byName(pools, pool.name());
         if (sameName.isPresent()) {
             throw new EngineException("There is a pool name conflict. The devices currently being processed have been identified"

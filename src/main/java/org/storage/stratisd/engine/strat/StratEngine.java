@@ -36,6 +36,9 @@ import org.storage.stratisd.engine.strat.assembly.PoolPlan;
 import org.storage.stratisd.engine.strat.backstore.Blockdev;
 import org.storage.stratisd.engine.strat.backstore.Integrity;
 import org.storage.stratisd.engine.strat.backstore.PoolInitializer;
+import org.storage.stratisd.engine.strat.crypt.PoolCrypt;
+import org.storage.stratisd.engine.strat.crypt.Unlock;
+import org.storage.stratisd.engine.strat.identify.DeviceIdentity;
 import org.storage.stratisd.engine.strat.keys.StratKeys;
 import org.storage.stratisd.engine.strat.pool.Pools;
 import org.storage.stratisd.engine.strat.serde.PoolSave;
@@ -53,8 +56,11 @@ import org.storage.stratisd.json.Json;
  * pool's assembly, sets up every pool that is ready and was running, and runs the pools on
  * device-mapper ({@link Pools}). A pool that is not running is known from its devices and listed
  * as stopped, with its plan's verdict (ready, stopped, locked, incomplete, invalid) in the reports.
- * Keys live in the kernel keyring ({@link StratKeys}). Encryption is not implemented in this
- * build: requests for it are refused with a message that says so.
+ * Keys live in the kernel keyring ({@link StratKeys}). A version 2 pool can be encrypted with one
+ * key description (LUKS2 on its cap, {@code PoolCrypt}) and unlocked by {@code StartPool} through
+ * the keyring or with a passphrase, and its key description bindings changed; Clevis, the online
+ * operations and version 1's per-device encryption are not implemented in this build: requests for
+ * them are refused with a message that says so.
  *
  * <p>Not synchronised: callers hold the engine lock, as for every engine (the table of pools and
  * the plans change under write-all).
@@ -64,7 +70,9 @@ public final class StratEngine implements Engine {
     /** The version this daemon reports. */
     public static final String VERSION = "3.9.2";
     private static final System.Logger LOG = System.getLogger(StratEngine.class.getName());
-    private static final String NO_ENCRYPTION = "this build of stratisd-java does not implement encryption yet";
+    private static final String NO_V1_ENCRYPTION = "this build of stratisd-java does not set up version 1 encrypted pools yet";
+    private static final String NO_ONLINE = "this build of stratisd-java does not implement the online encryption operations yet";
+    private static final String NO_CLEVIS = "this build of stratisd-java does not implement Clevis yet";
 
     private final DeviceInventory inventory;
     private final Pools pools;
@@ -113,9 +121,12 @@ public final class StratEngine implements Engine {
     private List<PoolView> replanAndSetUp() {
         List<PoolView> started = new ArrayList<>();
         for (PoolPlan plan : plan()) {
-            if (plan.decision() instanceof PoolPlan.Decision.Ready) {
+            // An encrypted V2 pool waits for StartPool with an unlock method, unless its crypt device
+            // is open already (a daemon restart, the initramfs). Upstream tries and leaves it
+            // partially constructed; this build leaves nothing set up (see the conformance doc).
+            if (plan.decision() instanceof PoolPlan.Decision.Ready && (!encryptedV2(plan) || pools.cryptOpen(plan.poolUuid()))) {
                 try {
-                    started.add(setUp(plan, false));
+                    started.add(setUp(plan, false, Optional.empty()));
                 } catch (EngineException e) {
                     setupFailures.put(plan.poolUuid(), e.getMessage());
                     LOG.log(System.Logger.Level.WARNING, "Pool {0} was not set up: {1}", plan.poolUuid(), e.getMessage());
@@ -141,7 +152,7 @@ public final class StratEngine implements Engine {
      * are the cache devices that are present wiped (as upstream: the cache is write-through, so
      * the data tier holds every write).
      */
-    private PoolView setUp(PoolPlan plan, boolean removeCache) throws EngineException {
+    private PoolView setUp(PoolPlan plan, boolean removeCache, Optional<Unlock> unlock) throws EngineException {
         PoolSave save = plan.metadata().orElseThrow();
         boolean dropCache = removeCache && save.backstore().cacheTier().isPresent();
         List<Path> dropped = new ArrayList<>();
@@ -154,7 +165,7 @@ public final class StratEngine implements Engine {
         List<Blockdev> devices = PlannedDevices.dataTier(plan);
         List<Blockdev> cacheDevices = dropCache ? List.of() : PlannedDevices.cacheTier(plan);
         PoolView view = pools.setup(plan.poolUuid(), plan.metadataVersion().orElse(1), save, devices, cacheDevices,
-                PlannedDevices.lastUpdate(plan), dropCache);
+                PlannedDevices.lastUpdate(plan), dropCache, unlock);
         setupFailures.remove(plan.poolUuid());
         if (!dropped.isEmpty()) {
             String wiped = PoolInitializer.wipe(dropped);
@@ -180,7 +191,6 @@ public final class StratEngine implements Engine {
                     throw new EngineException("Key with key description " + key.description() + " not found in kernel keyring");
                 }
             }
-            throw new EngineException("Cannot create encrypted pool " + request.name() + ": " + NO_ENCRYPTION);
         }
         Set<String> requested = new LinkedHashSet<>(request.devices());
         Optional<UUID> existing = pools.byName(request.name());
@@ -206,7 +216,8 @@ public final class StratEngine implements Engine {
                 request.journalSizeBytes().map(b -> b / 512).orElse(Integrity.DEFAULT.journalSize()),
                 Integrity.DEFAULT.blockSize(),
                 request.allocateSuperblock().orElse(Integrity.DEFAULT.allocateSuperblock()));
-        PoolView created = pools.create(request.name(), requested.stream().map(Path::of).toList(), integrity);
+        PoolView created = pools.create(request.name(), requested.stream().map(Path::of).toList(), integrity,
+                PoolCrypt.KeyBinding.of(request.name(), request.encryption()));
         for (BlockdevView dev : created.blockdevs()) {
             inventory.identify(Path.of(dev.devnode()), false);
         }
@@ -255,6 +266,10 @@ public final class StratEngine implements Engine {
         NameValidation.checkAbsolute(devices);
         if (!pools.running(pool)) {
             throw noPool(pool);
+        }
+        if (!allowEncrypted && pools.view(pool).map(PoolView::encrypted).orElse(false)) {
+            // 3.9.2's message for the revisions (r0-r2) whose InitCache predates caches under encryption.
+            throw new EngineException("Use of a cache is not supported with an encrypted pool");
         }
         return identified(pool, pools.initCache(pool, devices.stream().map(Path::of).toList()));
     }
@@ -325,14 +340,15 @@ public final class StratEngine implements Engine {
     }
 
     @Override
-    public StartPoolAction startPool(PoolId id, Optional<Optional<Long>> unlockMethod, boolean passphraseGiven,
+    public StartPoolAction startPool(PoolId id, Optional<Optional<Long>> unlockMethod, Optional<byte[]> passphrase,
                                      boolean removeCache) throws EngineException {
         Optional<UUID> running = running(id);
         if (running.isPresent()) {
-            if (unlockMethod.isPresent()) {
+            boolean encrypted = pools.view(running.get()).map(PoolView::encrypted).orElse(false);
+            if (unlockMethod.isPresent() && !encrypted) {
                 throw new EngineException("Pool with UUID " + running.get() + " is not encrypted but an unlock method was provided");
             }
-            if (passphraseGiven) {
+            if (passphrase.isPresent() && !encrypted) {
                 throw new EngineException("Pool with UUID " + running.get() + " is not encrypted but a passphrase was provided");
             }
             return new StartPoolAction.Identity();
@@ -343,12 +359,16 @@ public final class StratEngine implements Engine {
                     + " was not found in stopped or partially constructed pools";
         }));
         if (plan.decision() instanceof PoolPlan.Decision.Locked) {
-            throw new EngineException("Pool with UUID " + plan.poolUuid() + " cannot be started: " + NO_ENCRYPTION);
+            throw new EngineException("Pool with UUID " + plan.poolUuid() + " cannot be started: " + NO_V1_ENCRYPTION);
         }
-        if (unlockMethod.isPresent() || passphraseGiven) {
+        boolean encrypted = encryptedV2(plan);
+        if (!encrypted && (unlockMethod.isPresent() || passphrase.isPresent())) {
             throw new EngineException("Pool with UUID " + plan.poolUuid()
                     + " is not encrypted but an unlock method or passphrase was provided");
         }
+        // A passphrase alone opens the crypt device on any keyslot; with an unlock method, on its token's.
+        Optional<Unlock> unlock = encrypted && (unlockMethod.isPresent() || passphrase.isPresent())
+                ? Optional.of(new Unlock(unlockMethod.orElse(Optional.empty()), passphrase)) : Optional.empty();
         boolean startable = plan.decision() instanceof PoolPlan.Decision.Ready
                 || plan.decision() instanceof PoolPlan.Decision.StoppedByRequest
                 || removeCache && onlyCacheMissing(plan);
@@ -357,7 +377,7 @@ public final class StratEngine implements Engine {
         }
         PoolView view;
         try {
-            view = setUp(plan, removeCache);
+            view = setUp(plan, removeCache, unlock);
         } catch (EngineException e) {
             setupFailures.put(plan.poolUuid(), e.getMessage());
             throw e;
@@ -375,6 +395,11 @@ public final class StratEngine implements Engine {
         Set<UUID> cache = new LinkedHashSet<>();
         plan.metadata().get().backstore().cacheTier().get().blockdev().devs().forEach(d -> cache.add(d.uuid()));
         return cache.containsAll(incomplete.missing());
+    }
+
+    /** Whether a planned pool is a version 2 pool whose metadata records encryption of its cap. */
+    private static boolean encryptedV2(PoolPlan plan) {
+        return plan.metadataVersion().orElse(1) == 2 && plan.metadata().map(m -> m.features().contains("Encryption")).orElse(false);
     }
 
     private Optional<PoolPlan> find(PoolId id) throws EngineException {
@@ -402,11 +427,33 @@ public final class StratEngine implements Engine {
                 TreeMap<Long, TokenBinding> slots = new TreeMap<>();
                 locked.keyDescriptions().stream().findFirst().ifPresent(k -> slots.put(1L, new TokenBinding.Key(k)));
                 encryption = Optional.of(new Encryption(slots));
+            } else if (encryptedV2(plan)) {
+                encryption = Optional.of(stoppedBindings(plan));
             }
+            StoppedPoolView.Condition condition = encryptedV2(plan) && plan.decision() instanceof PoolPlan.Decision.Ready
+                    ? StoppedPoolView.Condition.LOCKED : condition(plan.decision());
             out.add(new StoppedPoolView(plan.poolUuid(), plan.name(), devices, encryption,
-                    plan.metadataVersion().map(Integer::longValue), condition(plan.decision())));
+                    plan.metadataVersion().map(Integer::longValue), condition));
         }
         return out;
+    }
+
+    /**
+     * A stopped encrypted V2 pool's bindings, read from the LUKS2 header at the start of its cap,
+     * which is where the data tier's first segment begins; none if that device is absent or unreadable.
+     */
+    private Encryption stoppedBindings(PoolPlan plan) {
+        PoolSave.Segment first = plan.metadata().orElseThrow().backstore().dataTier().blockdev().allocs().getFirst().getFirst();
+        Optional<Path> device = plan.devices().stream().filter(d -> first.parent().equals(AssemblyPlanner.deviceOf(d)))
+                .map(DeviceIdentity::devnode).findFirst();
+        try {
+            if (device.isPresent()) {
+                return pools.capBindings(device.get(), first.start() * 512).orElse(new Encryption(new TreeMap<>()));
+            }
+        } catch (EngineException e) {
+            LOG.log(System.Logger.Level.WARNING, "Pool {0}: {1}", plan.poolUuid(), e.getMessage());
+        }
+        return new Encryption(new TreeMap<>());
     }
 
     /** A stopped pool's condition: its assembly decision; a ready pool that is not running failed its set-up. */
@@ -462,32 +509,41 @@ public final class StratEngine implements Engine {
 
     @Override
     public boolean bindKeyring(UUID pool, String description, Optional<Long> slot, boolean legacy) throws EngineException {
-        throw unencrypted(pool);
+        if (!pools.running(pool)) {
+            throw noPool(pool);
+        }
+        return pools.bindKeyring(pool, description, slot, legacy);
     }
 
     @Override
     public boolean bindClevis(UUID pool, String pin, String config, Optional<Long> slot, boolean legacy) throws EngineException {
-        throw unencrypted(pool);
+        throw unencrypted(pool, "Cannot change the Clevis bindings of pool " + pool + ": " + NO_CLEVIS);
     }
 
     @Override
     public boolean unbindKeyring(UUID pool, Optional<Long> slot) throws EngineException {
-        throw unencrypted(pool);
+        if (!pools.running(pool)) {
+            throw noPool(pool);
+        }
+        return pools.unbindKeyring(pool, slot);
     }
 
     @Override
     public boolean unbindClevis(UUID pool, Optional<Long> slot) throws EngineException {
-        throw unencrypted(pool);
+        throw unencrypted(pool, "Cannot change the Clevis bindings of pool " + pool + ": " + NO_CLEVIS);
     }
 
     @Override
     public boolean rebindKeyring(UUID pool, String description, Optional<Long> slot) throws EngineException {
-        throw unencrypted(pool);
+        if (!pools.running(pool)) {
+            throw noPool(pool);
+        }
+        return pools.rebindKeyring(pool, description, slot);
     }
 
     @Override
     public void rebindClevis(UUID pool, Optional<Long> slot) throws EngineException {
-        throw unencrypted(pool);
+        throw unencrypted(pool, "Cannot change the Clevis bindings of pool " + pool + ": " + NO_CLEVIS);
     }
 
     @Override
@@ -495,12 +551,15 @@ public final class StratEngine implements Engine {
         if (!pools.running(pool)) {
             throw noPool(pool);
         }
-        throw new EngineException("Cannot encrypt pool " + pool + ": " + NO_ENCRYPTION);
+        if (pools.view(pool).map(PoolView::encrypted).orElse(false)) {
+            return false;
+        }
+        throw new EngineException("Cannot encrypt pool " + pool + ": " + NO_ONLINE);
     }
 
     @Override
     public void reencryptPool(UUID pool) throws EngineException {
-        throw unencrypted(pool);
+        throw unencrypted(pool, "Cannot re-encrypt pool " + pool + ": " + NO_ONLINE);
     }
 
     @Override
@@ -508,20 +567,28 @@ public final class StratEngine implements Engine {
         if (!pools.running(pool)) {
             throw noPool(pool);
         }
+        if (pools.view(pool).map(PoolView::encrypted).orElse(false)) {
+            throw new EngineException("Cannot decrypt pool " + pool + ": " + NO_ONLINE);
+        }
         return false;
     }
 
-    private EngineException unencrypted(UUID pool) {
-        return pools.running(pool) ? new EngineException("Requested pool does not appear to be encrypted")
-                : noPool(pool);
+    /** No such pool; an unencrypted one (3.9.2's message); or an encrypted one and what this build cannot do with it. */
+    private EngineException unencrypted(UUID pool, String notImplemented) {
+        if (!pools.running(pool)) {
+            return noPool(pool);
+        }
+        return pools.view(pool).map(PoolView::encrypted).orElse(false) ? new EngineException(notImplemented)
+                : new EngineException("Requested pool does not appear to be encrypted");
     }
 
     // ---- keys
 
     @Override
     public SetKeyAction setKey(String description, byte[] key) throws EngineException {
-        // Upstream then loads the volume keys of running V2 pools bound to this description; this
-        // build sets up no encrypted pool, so there is none to load.
+        // Upstream then loads the volume keys of running V2 pools bound to this description into its
+        // process keyring. This build keeps no volume key (Debian 12's cryptsetup cannot link one,
+        // see PoolCrypt): it reads the bound key when it opens or resizes a crypt device.
         return keys.set(description, key);
     }
 

@@ -103,11 +103,11 @@ class SimDevicesAndStatesTest {
         assertThat(stopped.name()).contains("p1");
         assertThat(stopped.devices()).extracting(BlockdevView::devnode).containsExactly("/dev/a", "/dev/c");
 
-        StartPoolAction started = sim.engine.startPool(new PoolId.ByUuid(pool), Optional.empty(), false, true);
+        StartPoolAction started = sim.engine.startPool(new PoolId.ByUuid(pool), Optional.empty(), Optional.empty(), true);
 
         assertThat(((StartPoolAction.Started) started).pool().filesystems()).hasSize(1);
         assertThat(((StartPoolAction.Started) started).pool().hasCache()).isFalse();
-        assertThat(sim.engine.startPool(new PoolId.ByName("p1"), Optional.empty(), false, false))
+        assertThat(sim.engine.startPool(new PoolId.ByName("p1"), Optional.empty(), Optional.empty(), false))
                 .isInstanceOf(StartPoolAction.Identity.class);
         assertThat(sim.engine.stoppedPools()).isEmpty();
     }
@@ -121,16 +121,16 @@ class SimDevicesAndStatesTest {
         assertThatThrownBy(() -> sim.engine.stopPool(new PoolId.ByName("nope")))
                 .hasMessage("Pool with ID name nope was not found and cannot be stopped");
         UUID unknown = UUID.randomUUID();
-        assertThatThrownBy(() -> sim.engine.startPool(new PoolId.ByUuid(unknown), Optional.empty(), false, false))
+        assertThatThrownBy(() -> sim.engine.startPool(new PoolId.ByUuid(unknown), Optional.empty(), Optional.empty(), false))
                 .hasMessage("Pool with UUID " + unknown + " was not found and cannot be started");
-        assertThatThrownBy(() -> sim.engine.startPool(new PoolId.ByName("enc"), Optional.empty(), false, false))
+        assertThatThrownBy(() -> sim.engine.startPool(new PoolId.ByName("enc"), Optional.empty(), Optional.empty(), false))
                 .hasMessage("Pool with UUID " + enc + " is encrypted but no unlock method was provided");
-        assertThatThrownBy(() -> sim.engine.startPool(new PoolId.ByName("plain"), Optional.of(Optional.empty()), false, false))
+        assertThatThrownBy(() -> sim.engine.startPool(new PoolId.ByName("plain"), Optional.of(Optional.empty()), Optional.empty(), false))
                 .hasMessage("Pool with UUID " + plain + " is not encrypted but an unlock method was provided");
-        assertThatThrownBy(() -> sim.engine.startPool(new PoolId.ByName("plain"), Optional.empty(), true, false))
+        assertThatThrownBy(() -> sim.engine.startPool(new PoolId.ByName("plain"), Optional.empty(), Optional.of(new byte[] {1}), false))
                 .hasMessage("Pool with UUID " + plain + " is not encrypted but a passphrase was provided");
         assertThat(sim.engine.stoppedPools()).extracting(StoppedPoolView::uuid).containsExactly(enc);
-        assertThat(sim.engine.startPool(new PoolId.ByName("enc"), Optional.of(Optional.empty()), false, false))
+        assertThat(sim.engine.startPool(new PoolId.ByName("enc"), Optional.of(Optional.empty()), Optional.empty(), false))
                 .isInstanceOf(StartPoolAction.Started.class);
     }
 
@@ -140,7 +140,7 @@ class SimDevicesAndStatesTest {
         sim.engine.stopPool(new PoolId.ByUuid(first));
         UUID second = sim.pool("p", "/dev/b");
 
-        assertThatThrownBy(() -> sim.engine.startPool(new PoolId.ByUuid(first), Optional.empty(), false, false))
+        assertThatThrownBy(() -> sim.engine.startPool(new PoolId.ByUuid(first), Optional.empty(), Optional.empty(), false))
                 .hasMessage("There is a pool name conflict. The devices currently being processed have been identified as"
                         + " belonging to the pool with UUID " + first + " and name p, but a pool with the same name and UUID "
                         + second + " is already active");

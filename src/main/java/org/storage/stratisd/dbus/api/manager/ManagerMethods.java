@@ -125,31 +125,40 @@ final class ManagerMethods {
     // ---- StartPool and StopPool
 
     Object[] startPoolR9(MethodCall call, Object[] args) {
-        return startPool(args[0], args[1], () -> modernUnlock(args[2]), Args.option(args[3]).isPresent(), Args.bool(args[4]));
+        return startPool(args[0], args[1], () -> modernUnlock(args[2]), Args.option(args[3]), Args.bool(args[4]));
     }
 
     Object[] startPoolR8(MethodCall call, Object[] args) {
-        return startPool(args[0], args[1], () -> modernUnlock(args[2]), Args.option(args[3]).isPresent(), false);
+        return startPool(args[0], args[1], () -> modernUnlock(args[2]), Args.option(args[3]), false);
     }
 
     Object[] startPoolR4(MethodCall call, Object[] args) {
-        return startPool(args[0], args[1], () -> legacyUnlock(args[2]), false, false);
+        return startPool(args[0], args[1], () -> legacyUnlock(args[2]), Optional.empty(), false);
     }
 
     Object[] startPoolR2(MethodCall call, Object[] args) {
-        return startPool(args[0], "uuid", () -> legacyUnlock(args[1]), false, false);
+        return startPool(args[0], "uuid", () -> legacyUnlock(args[1]), Optional.empty(), false);
     }
 
     private interface UnlockDecoder {
         Optional<Optional<Long>> decode() throws EngineException;
     }
 
-    private Object[] startPool(Object id, Object idType, UnlockDecoder unlock, boolean passphrase, boolean removeCache) {
+    /**
+     * Starts a pool; a passphrase descriptor is read (upstream's 64-byte rule) before the engine
+     * is called, and the bytes are cleared when the call returns, whatever its outcome.
+     */
+    private Object[] startPool(Object id, Object idType, UnlockDecoder unlock, Optional<Object> keyFd, boolean removeCache) {
+        Optional<byte[]> passphrase = Optional.empty();
         try {
             PoolId poolId = poolId(Args.string(id), Args.string(idType));
             Optional<Optional<Long>> unlockMethod = unlock.decode();
+            if (keyFd.isPresent()) {
+                passphrase = Optional.of(KeyReader.read((FileDescriptor) keyFd.get()));
+            }
+            Optional<byte[]> given = passphrase;
             TreePublisher.Sync sync = mutations.onAll(updates -> {
-                if (!(engine.startPool(poolId, unlockMethod, passphrase, removeCache) instanceof StartPoolAction.Started started)) {
+                if (!(engine.startPool(poolId, unlockMethod, given, removeCache) instanceof StartPoolAction.Started started)) {
                     return null;
                 }
                 TreePublisher.Sync published = publish(started.pool(), updates);
@@ -163,6 +172,8 @@ final class ManagerMethods {
                     Results.paths(sync.addedPaths(ObjectKind.BLOCKDEV)), Results.paths(sync.addedPaths(ObjectKind.FILESYSTEM)))));
         } catch (EngineException e) {
             return Results.failed(NOT_STARTED, e.getMessage());
+        } finally {
+            passphrase.ifPresent(p -> Arrays.fill(p, (byte) 0));
         }
     }
 

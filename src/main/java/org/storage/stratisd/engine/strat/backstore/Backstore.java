@@ -24,6 +24,8 @@ public final class Backstore {
     private final List<Range> capAllocs = new ArrayList<>();
     private final List<Range> cryptMetaAllocs = new ArrayList<>();
     private Optional<CacheTier> cacheTier;
+    /** V2: whether the cap carries a LUKS2 header, the flex devices then living on its crypt device. */
+    private final boolean encrypted;
 
     /**
      * Creates the backstore.
@@ -33,14 +35,21 @@ public final class Backstore {
      * @param capAllocs       the cap's allocations as recorded
      * @param cryptMetaAllocs V2: the LUKS2 header area
      * @param cacheTier       the cache tier, if any
+     * @param encrypted       V2: whether the cap is encrypted (features {@code Encryption})
      */
     public Backstore(int metadataVersion, DataTier dataTier, List<Range> capAllocs, List<Range> cryptMetaAllocs,
-                     Optional<CacheTier> cacheTier) {
+                     Optional<CacheTier> cacheTier, boolean encrypted) {
         this.metadataVersion = metadataVersion;
         this.dataTier = dataTier;
         this.capAllocs.addAll(capAllocs);
         this.cryptMetaAllocs.addAll(cryptMetaAllocs);
         this.cacheTier = cacheTier;
+        this.encrypted = encrypted;
+    }
+
+    /** @return V2: whether the cap is encrypted, its flex devices on the crypt device */
+    public boolean encrypted() {
+        return encrypted;
     }
 
     /** @return 1 or 2 */
@@ -166,10 +175,16 @@ public final class Backstore {
     public record Mark(List<Range> capAllocs, List<PoolSave.Segment> segments) {
     }
 
-    /** Where the next cap allocation starts: V1 after {@code next}; V2 after the highest range (the header area included). */
+    /**
+     * Where the next cap allocation starts: V1 after {@code next}; V2 after the highest range, the
+     * header area included unless encrypted (then offsets count on the crypt device, which begins
+     * after the header; spec §2.3).
+     */
     private long nextCapSector() {
         List<Range> all = new ArrayList<>(capAllocs);
-        all.addAll(cryptMetaAllocs);
+        if (!encrypted) {
+            all.addAll(cryptMetaAllocs);
+        }
         return all.stream().mapToLong(r -> r.start() + r.length()).max().orElse(0);
     }
 

@@ -35,6 +35,8 @@ public final class InitialLayout {
     public static final List<String> FEATURE_ARGS = List.of("skip_block_zeroing", "no_discard_passdown");
     /** Thin-pool features at creation as 3.9.2 writes them: sorted. */
     public static final List<String> FEATURE_ARGS_V2 = List.of("no_discard_passdown", "skip_block_zeroing");
+    /** The {@code features} of a V2 pool encrypted with a key description, in 3.9.2's order. */
+    public static final List<String> ENCRYPTED_FEATURES = List.of("Encryption", "KeyDescriptionEnabled");
 
     private InitialLayout() {
     }
@@ -101,8 +103,26 @@ public final class InitialLayout {
      */
     public static PoolSave v2(String name, List<Blockdev> blockdevs, PoolSave.IntegritySpec integrity, ThinMetadataSize thinMeta)
             throws IOException {
+        return v2(name, blockdevs, integrity, thinMeta, false);
+    }
+
+    /**
+     * The metadata of a new version 2 pool, encrypted or not: an encrypted pool's flex devices
+     * start at 0 on its crypt device, and its {@code features} are {@code Encryption} and
+     * {@code KeyDescriptionEnabled} (spec §2.3, §3.3).
+     *
+     * @param name      the pool name
+     * @param blockdevs its devices, BDAs planned
+     * @param integrity the integrity settings
+     * @param thinMeta  thin-metadata sizing
+     * @param encrypted whether the cap gets a LUKS2 header bound to a key description
+     * @return the metadata
+     * @throws IOException if the thin-metadata calculation fails
+     */
+    public static PoolSave v2(String name, List<Blockdev> blockdevs, PoolSave.IntegritySpec integrity, ThinMetadataSize thinMeta,
+                              boolean encrypted) throws IOException {
         Backstore backstore = new Backstore(2, new DataTier(blockdevs, List.of(), Optional.of(integrity)), List.of(), List.of(),
-                Optional.empty());
+                Optional.empty(), encrypted);
         if (!backstore.reserveCryptMeta()) {
             throw new IllegalArgumentException("the devices give " + backstore.usableSize() + " usable sectors, too few for a pool");
         }
@@ -119,7 +139,7 @@ public final class InitialLayout {
                 new PoolSave.FlexDevs(List.of(caps.get(3)), List.of(caps.get(0)), List.of(caps.get(2)), List.of(caps.get(1))),
                 new PoolSave.ThinPoolDev(DATA_BLOCK_SIZE, Optional.of(FEATURE_ARGS_V2), OptionalLong.of(DEFAULT_FS_LIMIT),
                         Optional.of(true)),
-                Optional.of(true), List.of(), OptionalLong.empty());
+                Optional.of(true), encrypted ? ENCRYPTED_FEATURES : List.of(), OptionalLong.empty());
     }
 
     /**

@@ -162,10 +162,12 @@ public final class PoolInitializer {
      * @param name      the pool name (already validated)
      * @param devices   the devices, in the order given
      * @param integrity the integrity settings
+     * @param encrypted whether the pool's cap will be encrypted (its layout then counts from the crypt device)
      * @return what was written
      * @throws EngineException naming the device and the reason; nothing is left written
      */
-    public Initialised initialise(String name, List<Path> devices, PoolSave.IntegritySpec integrity) throws EngineException {
+    public Initialised initialise(String name, List<Path> devices, PoolSave.IntegritySpec integrity, boolean encrypted)
+            throws EngineException {
         List<Checked> checked = check(devices);
         Instant now = clock.instant();
         UUID pool = uuids.get();
@@ -176,7 +178,7 @@ public final class PoolInitializer {
         }
         PoolSave layout;
         try {
-            layout = InitialLayout.v2(name, blockdevs, integrity, thinMeta);
+            layout = InitialLayout.v2(name, blockdevs, integrity, thinMeta, encrypted);
         } catch (IllegalArgumentException | IOException e) {
             throw new EngineException("Cannot create pool " + name + ": " + e.getMessage());
         }

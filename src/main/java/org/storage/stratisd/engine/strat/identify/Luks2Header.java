@@ -7,7 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.storage.stratisd.json.Json;
@@ -17,21 +19,25 @@ import org.storage.stratisd.json.Json;
  * binary header (magic, version, header size) and the tokens of its JSON area (real-engine spec
  * §6.2, §6.3).
  *
- * @param tokens the tokens by id, each a parsed JSON object
+ * @param tokens   the tokens by id, each a parsed JSON object
+ * @param keyslots the ids of the keyslots in use
  */
-public record Luks2Header(Map<Integer, Map<?, ?>> tokens) {
+public record Luks2Header(Map<Integer, Map<?, ?>> tokens, Set<Integer> keyslots) {
 
-    /** Bytes a caller must read for {@link #parse}: the largest header size upstream uses. */
+    /** Bytes a caller must read for {@link #parse} on a V1 member device: its header size (16 KiB). */
     public static final int READ_BYTES = 16384;
+    /** Bytes a caller must read for {@link #parse} on a V2 pool's cap: its header size (64 KiB, spec §6.1). */
+    public static final int V2_READ_BYTES = 65536;
     private static final byte[] MAGIC = {'L', 'U', 'K', 'S', (byte) 0xba, (byte) 0xbe};
     private static final int JSON_OFFSET = 4096;
     private static final Set<String> STRATIS_TOKEN_KEYS = Set.of("type", "keyslots", "activation_name", "pool_uuid",
             "device_uuid", "pool_name");
     private static final String KEY_PREFIX = "stratis-1-key-";
 
-    /** Copies the map. */
+    /** Copies the map and the set. */
     public Luks2Header {
         tokens = Map.copyOf(tokens);
+        keyslots = Set.copyOf(keyslots);
     }
 
     /**
@@ -93,7 +99,11 @@ public record Luks2Header(Map<Integer, Map<?, ?>> tokens) {
                 }
             }
         }
-        return new Luks2Header(tokens);
+        Set<Integer> keyslots = new java.util.TreeSet<>();
+        if (json instanceof Map<?, ?> root && root.get("keyslots") instanceof Map<?, ?> k) {
+            k.keySet().stream().map(Object::toString).filter(id -> id.matches("[0-9]{1,2}")).forEach(id -> keyslots.add(Integer.parseInt(id)));
+        }
+        return new Luks2Header(tokens, keyslots);
     }
 
     /**
@@ -149,6 +159,44 @@ public record Luks2Header(Map<Integer, Map<?, ?>> tokens) {
             }
         }
         return out;
+    }
+
+    /**
+     * The keyring tokens that bind a Stratis key description, by token id (what a V2 pool's
+     * {@code KeyDescriptions} shows and what a keyring unlock tries, lowest id first).
+     *
+     * @return token id to description, prefix removed
+     */
+    public SortedMap<Integer, String> keyringTokens() {
+        SortedMap<Integer, String> out = new TreeMap<>();
+        tokens.forEach((id, t) -> {
+            if ("luks2-keyring".equals(t.get("type")) && t.get("key_description") instanceof String d
+                    && d.startsWith(KEY_PREFIX) && d.length() > KEY_PREFIX.length()) {
+                out.put(id, d.substring(KEY_PREFIX.length()));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The keyslot a token unlocks: its {@code keyslots} must name exactly one (numeric strings;
+     * others are ignored, as upstream does).
+     *
+     * @param token the token id
+     * @return the keyslot, or empty if the token is absent or names none
+     * @throws IllegalArgumentException if it names more than one
+     */
+    public OptionalInt keyslot(int token) {
+        Map<?, ?> t = tokens.get(token);
+        if (t == null || !(t.get("keyslots") instanceof List<?> slots)) {
+            return OptionalInt.empty();
+        }
+        List<Integer> numeric = slots.stream().filter(s -> s instanceof String v && v.matches("[0-9]{1,2}"))
+                .map(s -> Integer.parseInt((String) s)).toList();
+        if (numeric.size() > 1) {
+            throw new IllegalArgumentException("token " + token + " references " + numeric.size() + " keyslots, not one");
+        }
+        return numeric.isEmpty() ? OptionalInt.empty() : OptionalInt.of(numeric.getFirst());
     }
 
     /**

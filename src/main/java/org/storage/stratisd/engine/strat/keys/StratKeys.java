@@ -3,6 +3,7 @@ package org.storage.stratisd.engine.strat.keys;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
 import org.storage.stratisd.engine.Actions.SetKeyAction;
@@ -117,6 +118,23 @@ public final class StratKeys {
     public boolean present(String description) throws EngineException {
         try {
             return keyring.search(PREFIX + description).isPresent();
+        } catch (KeyringException e) {
+            throw new EngineException(e.getMessage());
+        }
+    }
+
+    /**
+     * A key's bytes, for a crypt device's passphrase. The caller clears the array after use and
+     * never puts the bytes in a message.
+     *
+     * @param description the key description (without the prefix)
+     * @return the bytes, or empty if no such key is in the keyring
+     * @throws EngineException if the kernel refuses the search or the read
+     */
+    public Optional<byte[]> read(String description) throws EngineException {
+        try {
+            OptionalInt serial = keyring.search(PREFIX + description);
+            return serial.isEmpty() ? Optional.empty() : Optional.of(keyring.read(serial.getAsInt(), MAX_KEY_BYTES));
         } catch (KeyringException e) {
             throw new EngineException(e.getMessage());
         }

@@ -23,9 +23,12 @@ import org.storage.stratisd.engine.strat.backstore.Backstore;
 import org.storage.stratisd.engine.strat.backstore.Blockdev;
 import org.storage.stratisd.engine.strat.backstore.CacheTier;
 import org.storage.stratisd.engine.strat.backstore.DataTier;
+import org.storage.stratisd.engine.strat.crypt.PoolCrypt;
+import org.storage.stratisd.engine.strat.crypt.Unlock;
 import org.storage.stratisd.engine.strat.dm.DevNum;
 import org.storage.stratisd.engine.strat.dm.DeviceMapper.UdevRules;
 import org.storage.stratisd.engine.strat.dm.DmException;
+import org.storage.stratisd.engine.strat.dm.DmInfo;
 import org.storage.stratisd.engine.strat.dm.DmNames;
 import org.storage.stratisd.engine.strat.dm.TargetLine;
 import org.storage.stratisd.engine.strat.dm.ThinPoolStatus;
@@ -39,6 +42,7 @@ import org.storage.stratisd.engine.strat.stack.StackPlan;
 import org.storage.stratisd.engine.strat.stack.Undo;
 import org.storage.stratisd.engine.strat.thinpool.FilesystemSave;
 import org.storage.stratisd.engine.strat.thinpool.Mdv;
+import org.storage.stratisd.engine.view.Encryption;
 import org.storage.stratisd.engine.view.ThinPoolUsage;
 
 /**
@@ -50,6 +54,8 @@ import org.storage.stratisd.engine.view.ThinPoolUsage;
 final class PoolStack {
 
     private static final Logger log = LoggerFactory.getLogger(PoolStack.class);
+    /** The {@code features} entry of an encrypted V2 pool. */
+    static final String ENCRYPTION = "Encryption";
     /** The first sectors of a new thin metadata device that must be zero (4 KiB). */
     private static final int THIN_META_ZEROED = 4096;
 
@@ -76,11 +82,13 @@ final class PoolStack {
      * @param poolUuid the new pool
      * @param layout   its initial layout
      * @param devices  its devices, BDAs written
+     * @param key      V2 encrypted: the key description its LUKS2 header binds, and the token's slot
      * @param undo     where each step's reversal is registered
      * @return the running pool
      * @throws EngineException naming the layer and the device that failed
      */
-    StratPool create(UUID poolUuid, PoolSave layout, List<Blockdev> devices, Undo undo) throws EngineException {
+    StratPool create(UUID poolUuid, PoolSave layout, List<Blockdev> devices, Optional<PoolCrypt.KeyBinding> key, Undo undo)
+            throws EngineException {
         DmNames names = new DmNames(poolUuid);
         Backstore backstore = backstore(2, layout, devices, Optional.empty());
         StratPool pool = new StratPool(poolUuid, layout, backstore, new Mdv(services.mounts(), poolUuid),
@@ -91,8 +99,14 @@ final class PoolStack {
                     .allocs().getFirst(), blockdevNumbers(devices))) {
                 services.stack().ensure(d, dm, undo);
             }
-            if (backstore.metadataVersion() == 2) {
-                zero(dm.get(names.cache()), (int) (Backstore.CRYPT_META_SECTORS * 512), names.cache());
+            if (key.isPresent()) {
+                Path cap = capNode(pool);
+                // Pushed first: a format that fails half-way leaves no header that looks like ours.
+                undo.push("wipe the LUKS2 header area of " + names.cache(), () -> wipeHeader(pool));
+                services.crypt().format(cap, key.get().description(), key.get().tokenSlot());
+                openCrypt(pool, new Unlock(Optional.of(key.get().tokenSlot()), Optional.empty()), undo);
+            } else if (backstore.metadataVersion() == 2) {
+                wipeHeader(pool);
             }
             services.stack().ensure(StackPlan.flex(names.thinmeta(), pool.cap(), pool.thinMetaDev()), dm, undo);
             zero(dm.get(names.thinmeta()), THIN_META_ZEROED, names.thinmeta());
@@ -128,19 +142,21 @@ final class PoolStack {
      * @param cacheDevices its cache devices (none if it has no cache tier)
      * @param lastUpdate   the time of that metadata
      * @param cacheDropped whether the metadata's cache tier was dropped ({@code remove_cache}): then it is rewritten
+     * @param unlock       V2 encrypted: how to open the crypt device; empty if no unlock method was
+     *                     given (then only a crypt device already open is used)
      * @param undo         where each step's reversal is registered
      * @return the running pool
      * @throws EngineException naming the layer and the device that failed
      */
     StratPool setup(UUID poolUuid, int version, PoolSave save, List<Blockdev> devices, List<Blockdev> cacheDevices,
-                    Instant lastUpdate, boolean cacheDropped, Undo undo) throws EngineException {
+                    Instant lastUpdate, boolean cacheDropped, Optional<Unlock> unlock, Undo undo) throws EngineException {
         if (save.backstore().cacheTier().isEmpty() && !cacheDevices.isEmpty()) {
             // 3.9.2's message.
             throw new EngineException("Cachedevs exist, but cache metadata does not exist");
         }
-        if (save.features().contains("Encryption")) {
-            throw new EngineException("Pool " + save.name() + " is encrypted; this build of stratisd-java cannot set up"
-                    + " encrypted pools yet");
+        if (save.features().contains(ENCRYPTION) && version != 2) {
+            throw new EngineException("Pool " + save.name() + " records encryption in a version " + version
+                    + " metadata; only version 2 pools are encrypted on their cap");
         }
         DmNames names = new DmNames(poolUuid);
         Optional<CacheTier> cache = save.backstore().cacheTier().isPresent()
@@ -157,6 +173,9 @@ final class PoolStack {
         try {
             for (PlannedDevice d : backstorePlan(pool)) {
                 services.stack().ensure(d, dm, undo);
+            }
+            if (version == 2) {
+                setupCrypt(pool, unlock, undo);
             }
             services.stack().ensure(StackPlan.flex(names.mdv(), pool.cap(), pool.metaDev()), dm, undo);
             mountMdv(pool, undo);
@@ -193,7 +212,8 @@ final class PoolStack {
      * records the pool as stopped; then the backstore's devices.
      *
      * @param pool          the pool
-     * @param recordStopped whether to write {@code started: false} (StopPool) or not (DestroyPool)
+     * @param recordStopped whether to write {@code started: false} (StopPool) or not (DestroyPool, which
+     *                      also wipes an encrypted pool's LUKS2 header area)
      * @throws EngineException naming what could not be removed
      */
     void teardown(StratPool pool, boolean recordStopped) throws EngineException {
@@ -218,7 +238,12 @@ final class PoolStack {
             if (recordStopped) {
                 save(pool, false);
             }
-            for (String name : List.of(names.crypt(), names.cache(), names.cachesub(), names.metasub(), names.originsub())) {
+            services.stack().remove(names.crypt());
+            if (!recordStopped && pool.backstore().encrypted()) {
+                // DestroyPool: the keyslots go with the header area, so nothing can open the data again.
+                wipeHeader(pool);
+            }
+            for (String name : List.of(names.cache(), names.cachesub(), names.metasub(), names.originsub())) {
                 services.stack().remove(name);
             }
         } catch (DmException | IOException e) {
@@ -364,6 +389,74 @@ final class PoolStack {
     }
 
     /**
+     * V2: an encrypted pool's crypt device at set-up. One already open (by an earlier run of the
+     * daemon, or the initramfs) is adopted; otherwise it is opened with the unlock method given, and
+     * without one the set-up stops here (3.9.2's message), as upstream's does at start-up. An
+     * unencrypted pool's cap must carry no Stratis LUKS2 header (spec §3.3's consistency check).
+     */
+    private void setupCrypt(StratPool pool, Optional<Unlock> unlock, Undo undo) throws EngineException, DmException {
+        DmNames names = pool.names();
+        Path cap = capNode(pool);
+        Optional<Encryption> bindings = services.crypt().bindings(cap, 0);
+        if (pool.backstore().encrypted() != bindings.isPresent()) {
+            throw new EngineException("Pool " + pool.name() + ": its metadata says it is " + (pool.backstore().encrypted() ? "" : "not ")
+                    + "encrypted, but " + names.cache() + (bindings.isPresent() ? " carries" : " carries no") + " LUKS2 header with a"
+                    + " keyring binding");
+        }
+        if (!pool.backstore().encrypted()) {
+            return;
+        }
+        pool.encryption(bindings);
+        Optional<DmInfo> open = services.dm().info(names.crypt());
+        if (open.isPresent()) {
+            pool.devices().put(names.crypt(), open.get().devNum());
+            return;
+        }
+        if (unlock.isEmpty()) {
+            // 3.9.2's message when an encrypted pool is set up without an unlock method.
+            throw new EngineException("No unlock mechanism was provided");
+        }
+        openCrypt(pool, unlock.get(), undo);
+    }
+
+    /** Opens the crypt device on the cap, registers its closing, and records its device number and the cap's bindings. */
+    private void openCrypt(StratPool pool, Unlock unlock, Undo undo) throws EngineException, DmException {
+        DmNames names = pool.names();
+        Path cap = capNode(pool);
+        services.crypt().open(cap, names.crypt(), unlock);
+        undo.push("close " + names.crypt(), () -> services.stack().remove(names.crypt()));
+        DmInfo info = services.dm().info(names.crypt())
+                .orElseThrow(() -> new EngineException("cryptsetup opened " + names.crypt() + " but device-mapper does not list it"));
+        pool.devices().put(names.crypt(), info.devNum());
+        pool.encryption(services.crypt().bindings(cap, 0));
+    }
+
+    /**
+     * The device node of the pool's cap placeholder, where its LUKS2 header is.
+     *
+     * @param pool an encrypted V2 pool
+     * @return {@code /dev/dm-<minor>}
+     */
+    static Path capNode(StratPool pool) {
+        return Path.of(pool.devices().get(pool.names().cache()).dmNode());
+    }
+
+    /**
+     * Reads the pool's bindings from its cap's LUKS2 header again, after a change to its tokens.
+     *
+     * @param pool an encrypted V2 pool
+     * @throws EngineException if the header cannot be read
+     */
+    void rereadBindings(StratPool pool) throws EngineException {
+        pool.encryption(services.crypt().bindings(capNode(pool), 0));
+    }
+
+    /** Zeroes V2's LUKS2 header area at the start of the cap placeholder (at creation: a stale header from an earlier pool goes). */
+    private static void wipeHeader(StratPool pool) throws EngineException {
+        zero(pool.devices().get(pool.names().cache()), (int) (Backstore.CRYPT_META_SECTORS * 512), pool.names().cache());
+    }
+
+    /**
      * Makes the cap device as large as the data tier's segments (which allocation appends to, or a
      * rollback shortens): originsub gets the segments' table and, in V2, the placeholder its new
      * size, in that order when growing and the reverse when shrinking; tables that already match are
@@ -376,18 +469,39 @@ final class PoolStack {
         List<PlannedDevice> backstore = backstorePlan(pool);
         long live = services.dm().table(backstore.getLast().name()).stream().mapToLong(TargetLine::length).sum();
         List<PlannedDevice> order = new ArrayList<>(backstore);
-        if (backstore.getLast().size() < live) {
+        boolean shrinking = backstore.getLast().size() < live;
+        if (shrinking) {
             Collections.reverse(order);
+        }
+        if (pool.backstore().encrypted() && shrinking) {
+            resizeCrypt(pool, backstore.getLast().size());
         }
         for (PlannedDevice d : order) {
             services.stack().reloadIfChanged(d, pool.devices());
+        }
+        if (pool.backstore().encrypted() && !shrinking) {
+            resizeCrypt(pool, backstore.getLast().size());
+        }
+    }
+
+    /** The crypt device's size follows the cap's, less the header area (grown after the cap, shrunk before it). */
+    private void resizeCrypt(StratPool pool, long capSectors) throws DmException {
+        long sectors = capSectors - Backstore.CRYPT_META_SECTORS;
+        long live = services.dm().table(pool.names().crypt()).stream().mapToLong(TargetLine::length).sum();
+        if (live == sectors) {
+            return;
+        }
+        try {
+            services.crypt().resize(pool.names().crypt(), sectors, pool.encryption().orElseThrow());
+        } catch (EngineException e) {
+            throw new DmException(e.getMessage(), 0);
         }
     }
 
     private static Backstore backstore(int version, PoolSave save, List<Blockdev> devices, Optional<CacheTier> cache) {
         return new Backstore(version, new DataTier(devices, save.backstore().dataTier().blockdev().allocs().getFirst(),
                 save.backstore().dataTier().integritySpec()), save.backstore().cap().allocs(),
-                save.backstore().cap().cryptMetaAllocs(), cache);
+                save.backstore().cap().cryptMetaAllocs(), cache, save.features().contains(ENCRYPTION));
     }
 
     /** The pool's backstore devices as its tiers now have them, bottom up; the last is the cap. */

@@ -29,14 +29,19 @@ import org.storage.stratisd.engine.EngineException;
 import org.storage.stratisd.engine.FilesystemSpec;
 import org.storage.stratisd.engine.NameValidation;
 import org.storage.stratisd.engine.PoolRules;
+import org.storage.stratisd.engine.TokenSlots;
 import org.storage.stratisd.engine.strat.backstore.Blockdev;
 import org.storage.stratisd.engine.strat.backstore.CacheTier;
 import org.storage.stratisd.engine.strat.backstore.PoolInitializer;
+import org.storage.stratisd.engine.strat.crypt.PoolCrypt;
+import org.storage.stratisd.engine.strat.crypt.Unlock;
+import org.storage.stratisd.engine.strat.dm.DmException;
 import org.storage.stratisd.engine.strat.dm.DmNames;
 import org.storage.stratisd.engine.strat.serde.PoolSave;
 import org.storage.stratisd.engine.strat.serde.PoolSaveCodec;
 import org.storage.stratisd.engine.strat.stack.Undo;
 import org.storage.stratisd.engine.strat.thinpool.FilesystemSave;
+import org.storage.stratisd.engine.view.Encryption;
 import org.storage.stratisd.engine.view.FilesystemView;
 import org.storage.stratisd.engine.view.PoolView;
 import org.storage.stratisd.engine.view.ThinPoolUsage;
@@ -138,11 +143,13 @@ public final class Pools {
      * @param name      the pool's name (validated)
      * @param devices   the devices, checked by the initializer
      * @param integrity the integrity settings
+     * @param key       encrypted: the key description the cap's LUKS2 header binds
      * @return the new pool's snapshot
      * @throws EngineException naming the device or layer that failed
      */
-    public PoolView create(String name, List<Path> devices, PoolSave.IntegritySpec integrity) throws EngineException {
-        PoolInitializer.Initialised init = initializer.initialise(name, devices, integrity);
+    public PoolView create(String name, List<Path> devices, PoolSave.IntegritySpec integrity, Optional<PoolCrypt.KeyBinding> key)
+            throws EngineException {
+        PoolInitializer.Initialised init = initializer.initialise(name, devices, integrity, key.isPresent());
         Undo undo = new Undo();
         undo.push("wipe the signature blocks of " + devices, () -> {
             String result = PoolInitializer.wipe(init.devices().stream().map(Blockdev::devnode).toList());
@@ -152,7 +159,7 @@ public final class Pools {
         });
         StratPool pool;
         try {
-            pool = stack.create(init.poolUuid(), init.layout(), init.devices(), undo);
+            pool = stack.create(init.poolUuid(), init.layout(), init.devices(), key, undo);
         } catch (EngineException | RuntimeException e) {
             throw new EngineException("Cannot create pool " + name + ": " + e.getMessage() + undo.rollBack());
         }
@@ -170,11 +177,12 @@ public final class Pools {
      * @param save       its newest metadata
      * @param devices    its data devices, in metadata order
      * @param lastUpdate when that metadata was written
+     * @param unlock     V2 encrypted: how to unlock; empty for no unlock method
      * @return the running pool's snapshot
      * @throws EngineException naming the layer and the device that failed; what it set up is removed again
      */
     public PoolView setup(UUID poolUuid, int version, PoolSave save, List<Blockdev> devices, List<Blockdev> cacheDevices,
-                          Instant lastUpdate, boolean cacheDropped) throws EngineException {
+                          Instant lastUpdate, boolean cacheDropped, Optional<Unlock> unlock) throws EngineException {
         Optional<StratPool> sameName = table.byName(save.name());
         if (sameName.isPresent()) {
             throw new EngineException("There is a pool name conflict. The devices currently being processed have been identified"
@@ -184,7 +192,7 @@ public final class Pools {
         Undo undo = new Undo();
         StratPool pool;
         try {
-            pool = stack.setup(poolUuid, version, save, devices, cacheDevices, lastUpdate, cacheDropped, undo);
+            pool = stack.setup(poolUuid, version, save, devices, cacheDevices, lastUpdate, cacheDropped, unlock, undo);
         } catch (EngineException | RuntimeException e) {
             throw new EngineException("An attempt to set up pool with UUID " + poolUuid + " from the assembled devices failed: "
                     + e.getMessage() + undo.rollBack());
@@ -193,6 +201,34 @@ public final class Pools {
         table.put(pool);
         log.info("Pool with name \"{}\" and UUID \"{}\" set up", save.name(), poolUuid);
         return pool.view();
+    }
+
+    /**
+     * Whether a pool's V2 crypt device is open (so its set-up needs no unlock method).
+     *
+     * @param pool the pool
+     * @return true if device-mapper lists {@code stratis-1-private-P32-crypt}
+     */
+    public boolean cryptOpen(UUID pool) {
+        try {
+            return services.dm().info(new DmNames(pool).crypt()).isPresent();
+        } catch (DmException e) {
+            log.warn("Cannot look for the crypt device of pool {}: {}", pool, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * The bindings of an encrypted V2 pool's cap, read from its LUKS2 header where the cap begins
+     * on a data device (for a pool that is not running).
+     *
+     * @param device the data device holding the cap's first sector
+     * @param at     that sector's byte offset on it
+     * @return the bindings, or empty if there is no Stratis LUKS2 header there
+     * @throws EngineException if the device cannot be read
+     */
+    public Optional<Encryption> capBindings(Path device, long at) throws EngineException {
+        return services.crypt().bindings(device, at);
     }
 
     /**
@@ -728,6 +764,96 @@ public final class Pools {
             log.warn("Check of pool {} failed: {}", pool.get().name(), e.getMessage());
         }
         return Optional.of(new PoolCheckAction(pool.get().view(), changed));
+    }
+
+    // ---- bindings of an encrypted V2 pool
+
+    /**
+     * Binds another key description ({@code BindKeyring}), by the shared token-slot rules.
+     *
+     * @param uuid        the pool
+     * @param description the key description, which must be in the keyring
+     * @param slot        the token slot asked for, or empty for the lowest free one
+     * @param legacy      the single-binding rules of the older revisions
+     * @return whether a binding was added
+     * @throws EngineException per the rules, or naming what cryptsetup answered
+     */
+    public boolean bindKeyring(UUID uuid, String description, Optional<Long> slot, boolean legacy) throws EngineException {
+        StratPool pool = encrypted(uuid);
+        TokenSlots slots = new TokenSlots(pool.encryption().orElseThrow());
+        if (!slots.bindKeyring(description, slot, legacy)) {
+            return false;
+        }
+        long added = changedSlot(slots.result(), pool.encryption().get());
+        services.crypt().bind(PoolStack.capNode(pool), added, description);
+        stack.rereadBindings(pool);
+        log.info("Pool {} ({}): key description {} bound in token slot {}", pool.name(), uuid, description, added);
+        return true;
+    }
+
+    /**
+     * Removes a key description binding ({@code UnbindKeyring}); never the last binding.
+     *
+     * @param uuid the pool
+     * @param slot the token slot, or empty for the lowest key description binding
+     * @return whether a binding was removed
+     * @throws EngineException per the rules, or naming what cryptsetup answered
+     */
+    public boolean unbindKeyring(UUID uuid, Optional<Long> slot) throws EngineException {
+        StratPool pool = encrypted(uuid);
+        TokenSlots slots = new TokenSlots(pool.encryption().orElseThrow());
+        if (!slots.unbindKeyring(slot)) {
+            return false;
+        }
+        long removed = changedSlot(pool.encryption().get(), slots.result());
+        try {
+            services.crypt().unbind(PoolStack.capNode(pool), removed);
+        } finally {
+            stack.rereadBindings(pool);
+        }
+        log.info("Pool {} ({}): token slot {} unbound", pool.name(), uuid, removed);
+        return true;
+    }
+
+    /**
+     * Binds a key description slot to another key description ({@code RebindKeyring}).
+     *
+     * @param uuid        the pool
+     * @param description the new key description, which must be in the keyring
+     * @param slot        the token slot, or empty for the lowest key description binding
+     * @return whether the binding changed
+     * @throws EngineException per the rules, or naming what cryptsetup answered
+     */
+    public boolean rebindKeyring(UUID uuid, String description, Optional<Long> slot) throws EngineException {
+        StratPool pool = encrypted(uuid);
+        Encryption before = pool.encryption().orElseThrow();
+        TokenSlots slots = new TokenSlots(before);
+        if (!slots.rebindKeyring(description, slot)) {
+            return false;
+        }
+        long target = slots.result().slots().entrySet().stream().filter(e -> !e.getValue().equals(before.slots().get(e.getKey())))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+        try {
+            services.crypt().rebind(PoolStack.capNode(pool), target, description);
+        } finally {
+            stack.rereadBindings(pool);
+        }
+        log.info("Pool {} ({}): token slot {} rebound to key description {}", pool.name(), uuid, target, description);
+        return true;
+    }
+
+    private StratPool encrypted(UUID uuid) throws EngineException {
+        StratPool pool = pool(uuid);
+        if (pool.encryption().isEmpty()) {
+            // 3.9.2's message.
+            throw new EngineException("Requested pool does not appear to be encrypted");
+        }
+        return pool;
+    }
+
+    /** The one slot that {@code more} has and {@code fewer} lacks. */
+    private static long changedSlot(Encryption more, Encryption fewer) {
+        return more.slots().keySet().stream().filter(s -> !fewer.slots().containsKey(s)).findFirst().orElseThrow();
     }
 
     /** @return the UUIDs of the running pools */

@@ -20,6 +20,7 @@ import org.storage.stratisd.engine.strat.serde.PoolSave;
 import org.storage.stratisd.engine.strat.serde.PoolSave.Range;
 import org.storage.stratisd.engine.strat.thinpool.Mdv;
 import org.storage.stratisd.engine.view.BlockdevView;
+import org.storage.stratisd.engine.view.Encryption;
 import org.storage.stratisd.engine.view.FilesystemView;
 import org.storage.stratisd.engine.view.IntegritySpec;
 import org.storage.stratisd.engine.view.PoolView;
@@ -58,6 +59,8 @@ final class StratPool {
     private long lowWater;
     private Optional<ThinPoolStatus> status = Optional.empty();
     private PoolSave lastWritten;
+    /** V2 encrypted: the cap's bindings as its LUKS2 header had them at creation or set-up. */
+    private Optional<Encryption> encryption = Optional.empty();
     /** The event counters of the devices that raise events, as last seen by the event task. */
     private Map<String, Long> eventCounters = Map.of();
 
@@ -111,9 +114,20 @@ final class StratPool {
         return devices;
     }
 
-    /** The device the flex devices are built on: V1's originsub, V2's physical-cache. */
+    /** The device the flex devices are built on: V1's originsub, V2's physical-cache, or its crypt device if encrypted. */
     String cap() {
+        if (backstore.encrypted()) {
+            return names.crypt();
+        }
         return backstore.metadataVersion() == 1 && backstore.cacheTier().isEmpty() ? names.originsub() : names.cache();
+    }
+
+    Optional<Encryption> encryption() {
+        return encryption;
+    }
+
+    void encryption(Optional<Encryption> bindings) {
+        this.encryption = bindings;
     }
 
     List<Range> metaDev() {
@@ -293,7 +307,7 @@ final class StratPool {
         backstore.cacheTier().ifPresent(c -> c.devices().forEach(d -> devs.add(view(d, Tier.CACHE))));
         PoolSave.IntegritySpec integrity = backstore.dataTier().integritySpec()
                 .orElse(new PoolSave.IntegritySpec("0b", 0, IntegritySpec.BLOCK_SIZE, false));
-        return new PoolView(uuid, name, Optional.empty(), Optional.empty(), "fully_operational", backstore.cacheTier().isPresent(),
+        return new PoolView(uuid, name, encryption, Optional.empty(), "fully_operational", backstore.cacheTier().isPresent(),
                 sectors(backstore.dataTier().size()), used, allocated, fsLimit, overprovisioning, errorIfNoSpace(),
                 backstore.metadataVersion(),
                 new IntegritySpec(integrity.tagSpec(), integrity.journalSize() * 512, integrity.allocateSuperblock()), fss, devs);

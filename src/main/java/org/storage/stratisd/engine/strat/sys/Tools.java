@@ -114,11 +114,31 @@ public final class Tools {
      * @throws IOException if it cannot run or exits with a status other than 0
      */
     public String run(String program, List<String> args) throws IOException {
+        return run(program, args, new byte[0]);
+    }
+
+    /**
+     * Runs a program with bytes on its standard input (closed after them) and waits for it. The
+     * bytes are a secret (a passphrase): they never appear in a message; the caller clears them.
+     *
+     * @param program its name
+     * @param args    its arguments
+     * @param stdin   what it reads from its standard input
+     * @return what it printed (standard output and error)
+     * @throws IOException if it cannot run or exits with a status other than 0
+     */
+    public String run(String program, List<String> args, byte[] stdin) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(executables.apply(program).toString());
         command.addAll(args);
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (var in = process.getOutputStream()) {
+            in.write(stdin);
+        } catch (IOException e) {
+            // The program exited without reading its input: its status and output say why.
+            log.debug("{} did not read its input: {}", program, e.getMessage());
+        }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         try {
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

@@ -41,7 +41,7 @@ class BackstoreTest {
         Blockdev a = device(A);
         Blockdev b = device(B);
         Backstore backstore = new Backstore(2, new DataTier(List.of(a), List.of(), Optional.of(Integrity.DEFAULT)), List.of(),
-                List.of(), Optional.empty());
+                List.of(), Optional.empty(), false);
         assertThat(backstore.reserveCryptMeta()).isTrue();
         List<Range> first = backstore.alloc(List.of(1L << 20)).orElseThrow();
         assertThat(first).containsExactly(new Range(Backstore.CRYPT_META_SECTORS, 1L << 20));
@@ -70,7 +70,7 @@ class BackstoreTest {
     void aV1AllocationGivenBackRestoresItsSinglePair() {
         Blockdev a = device(A);
         Backstore backstore = new Backstore(1, new DataTier(List.of(a), List.of(), Optional.empty()), List.of(), List.of(),
-                Optional.empty());
+                Optional.empty(), false);
         backstore.alloc(List.of(4096L, 4096L)).orElseThrow();
         assertThat(backstore.save().cap().allocs()).containsExactly(new Range(0, 8192));
         Backstore.Mark mark = backstore.mark();
@@ -86,7 +86,7 @@ class BackstoreTest {
     void anAllocationLargerThanWhatIsLeftChangesNothing() {
         Blockdev a = device(A);
         Backstore backstore = new Backstore(2, new DataTier(List.of(a), List.of(), Optional.of(Integrity.DEFAULT)), List.of(),
-                List.of(), Optional.empty());
+                List.of(), Optional.empty(), false);
         Backstore.Mark mark = backstore.mark();
         assertThat(backstore.alloc(List.of(backstore.available() + 1))).isEmpty();
         assertThat(backstore.mark()).isEqualTo(mark);

@@ -112,6 +112,23 @@ class InitialLayoutTest {
         assertThat(dev.allocator().available()).isEqualTo(2040);
     }
 
+    /**
+     * Encrypted, the same sizes, but the cap's ranges count on the crypt device, which begins after
+     * the header area: the first flex range starts at 0 (spec §2.3), and the features say so.
+     */
+    @Test
+    void anEncryptedVersionTwoPoolCountsItsFlexRangesFromTheCryptDevice() throws Exception {
+        Blockdev dev = fresh("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f0", 20971520);
+        PoolSave ours = InitialLayout.v2("one", List.of(dev), Integrity.DEFAULT, TOOL, true);
+        assertThat(ours.flexDevs().thinMetaDev()).containsExactly(new PoolSave.Range(0, 12288));
+        assertThat(ours.flexDevs().thinMetaDevSpare()).containsExactly(new PoolSave.Range(12288, 12288));
+        assertThat(ours.flexDevs().thinDataDev()).containsExactly(new PoolSave.Range(24576, 19263488));
+        assertThat(ours.flexDevs().metaDev()).containsExactly(new PoolSave.Range(19288064, 1048576));
+        assertThat(ours.backstore().cap().cryptMetaAllocs()).containsExactly(new PoolSave.Range(0, 34816));
+        assertThat(ours.features()).containsExactly("Encryption", "KeyDescriptionEnabled");
+        assertThat(dev.allocator().available()).isEqualTo(2040);
+    }
+
     @Test
     void theIntegrityReservationFollowsTheSpecsFormula() {
         assertThat(Integrity.reservation(20971520, Integrity.DEFAULT)).isEqualTo(589832);

@@ -5,19 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.storage.stratisd.engine.Actions.SetKeyAction;
 import org.storage.stratisd.engine.EngineException;
+import org.storage.stratisd.testsupport.MemoryKeyring;
 
 /** The rules of Stratis keys over a keyring that keeps its keys in memory, as the kernel would. */
 class StratKeysTest {
@@ -125,74 +122,6 @@ class StratKeysTest {
             assertThat(ring.keys).containsOnlyKeys("stratis-1-key-shared");
         } finally {
             pool.shutdownNow();
-        }
-    }
-
-    /**
-     * A keyring kept in memory with the kernel's semantics that matter here: {@code add_key} of an
-     * existing description replaces its payload; reads are truncated to the buffer. Each call is
-     * atomic by itself, but a yield inside search and add widens the window between calls.
-     */
-    private static final class MemoryKeyring implements Keyring {
-        final Map<String, byte[]> keys = new LinkedHashMap<>();
-        final Map<Integer, String> serials = new LinkedHashMap<>();
-        final AtomicInteger adds = new AtomicInteger();
-        final AtomicInteger updates = new AtomicInteger();
-        volatile String refuse;
-        private int next = 100;
-
-        synchronized byte[] payload(String description) {
-            return keys.get(description).clone();
-        }
-
-        @Override
-        public OptionalInt search(String description) {
-            Thread.yield();
-            synchronized (this) {
-                return serials.entrySet().stream().filter(e -> e.getValue().equals(description))
-                        .mapToInt(Map.Entry::getKey).findFirst();
-            }
-        }
-
-        @Override
-        public synchronized byte[] read(int serial, int max) {
-            byte[] value = keys.get(serials.get(serial));
-            return java.util.Arrays.copyOf(value, Math.min(max, value.length));
-        }
-
-        @Override
-        public int add(String description, byte[] payload) throws KeyringException {
-            if (refuse != null) {
-                throw new KeyringException(refuse, 122);
-            }
-            Thread.yield();
-            synchronized (this) {
-                adds.incrementAndGet();
-                keys.put(description, payload.clone());
-                OptionalInt existing = serials.entrySet().stream().filter(e -> e.getValue().equals(description))
-                        .mapToInt(Map.Entry::getKey).findFirst();
-                if (existing.isPresent()) {
-                    return existing.getAsInt();
-                }
-                serials.put(next, description);
-                return next++;
-            }
-        }
-
-        @Override
-        public synchronized void update(int serial, byte[] payload) {
-            updates.incrementAndGet();
-            keys.put(serials.get(serial), payload.clone());
-        }
-
-        @Override
-        public synchronized void unlink(int serial) {
-            keys.remove(serials.remove(serial));
-        }
-
-        @Override
-        public synchronized List<String> descriptions() {
-            return List.copyOf(serials.values());
         }
     }
 }

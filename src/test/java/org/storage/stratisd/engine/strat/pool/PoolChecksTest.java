@@ -62,12 +62,12 @@ class PoolChecksTest {
         PoolSave layout = InitialLayout.v2("grower", List.of(first), Integrity.DEFAULT, SMALL);
         Backstore backstore = new Backstore(2, new DataTier(List.of(first), layout.backstore().dataTier().blockdev().allocs().getFirst(),
                 Optional.of(Integrity.DEFAULT)), layout.backstore().cap().allocs(), layout.backstore().cap().cryptMetaAllocs(),
-                Optional.empty());
+                Optional.empty(), false);
         pool = new StratPool(POOL, layout, backstore, null, null);
         names = pool.names();
         StackExecutor executor = new StackExecutor(dm);
         Services services = new Services(dm, executor, null, new Tools(name -> dir.resolve(name)), SMALL, null,
-                Clock.systemUTC(), new Random(1));
+                Clock.systemUTC(), new Random(1), null);
         PoolStack stack = new PoolStack(services);
         checks = new PoolChecks(services, stack);
         Undo undo = new Undo();
