@@ -3,7 +3,8 @@
 # (polling NameHasOwner every 10 ms, so the poller does not compete with the JVM for the two cores)
 # and the RSS one second later: for the plain fat jar, and for what the run command and the image
 # use (extracted layout + JDK AOT cache, after one recording start). Prints each run and the medians.
-# Usage: scripts/measure-startup.sh [runs]; MEASURE_VARIANTS=1 also measures JVM option variants.
+# Usage: scripts/measure-startup.sh [runs]; MEASURE_VARIANTS=1 also measures JVM option variants;
+# MEASURE_OPTS="<jvm options>" measures one more variant with those options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
@@ -43,7 +44,7 @@ measure() {
     echo "$label median: name owned after $(median "${times[@]}") ms, RSS $(median "${rss[@]}") MiB"
 }
 
-measure "fat jar" "$JAVA_HOME/bin/java" -Xmx256m -jar "$jar"
+[ -n "${MEASURE_SKIP_JAR:-}" ] || measure "fat jar" "$JAVA_HOME/bin/java" -Xmx256m -jar "$jar"
 
 extracted="$dir/extracted"
 "$JAVA_HOME/bin/java" -Djarmode=tools -jar "$jar" extract --destination "$extracted" >/dev/null
@@ -58,10 +59,13 @@ variant() {
     runs=$runs_saved
     measure "$label, extracted + AOT cache" "${launch[@]}"
 }
-variant "launcher default"
+[ -n "${MEASURE_SKIP_DEFAULT:-}" ] || variant "launcher default"
 if [ -n "${MEASURE_VARIANTS:-}" ]; then
     variant "G1, 256 MiB" STRATISD_JAVA_OPTS="-Xmx256m"
     variant "SerialGC" STRATISD_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC"
     variant "SerialGC, C1 only" STRATISD_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+fi
+if [ -n "${MEASURE_OPTS:-}" ]; then
+    variant "$MEASURE_OPTS" STRATISD_JAVA_OPTS="$MEASURE_OPTS"
 fi
 echo "($(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -1))"

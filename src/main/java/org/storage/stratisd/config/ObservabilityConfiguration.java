@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -39,6 +40,19 @@ class ObservabilityConfiguration {
 
     /** The parts whose health is also a metric, {@code stratisd_component_up}. */
     private static final List<String> PARTS = List.of("dbus", "treeHandler", "udevMonitor", "dmMonitor");
+
+    /**
+     * Start-up: the framework's beans are created lazily ({@code spring.main.lazy-initialization}),
+     * so the web endpoints, their mappings and the MVC infrastructure are built on the management
+     * server's first request instead of before the bus name is requested. The daemon's own beans,
+     * and whatever they need (the meter registry, the health indicators they feed), stay eager.
+     *
+     * @return the filter that keeps this daemon's beans eager
+     */
+    @Bean
+    static LazyInitializationExcludeFilter daemonBeansEager() {
+        return (name, definition, type) -> type.getPackageName().startsWith("org.storage.stratisd");
+    }
 
     @Bean
     DaemonMetrics daemonMetrics(MeterRegistry registry) {

@@ -123,7 +123,7 @@ public final class StratEngine implements Engine {
         for (PoolPlan plan : plan()) {
             // An encrypted V2 pool waits for StartPool with an unlock method, unless its crypt device
             // is open already (a daemon restart, the initramfs). Upstream tries and leaves it
-            // partially constructed; this build leaves nothing set up (see the conformance doc).
+            // partially constructed; this build leaves nothing set up (docs/real-engine.md, part 3).
             if (plan.decision() instanceof PoolPlan.Decision.Ready && (!encryptedV2(plan) || pools.cryptOpen(plan.poolUuid()))) {
                 try {
                     started.add(setUp(plan, false, Optional.empty()));
