@@ -143,7 +143,7 @@ class EncryptionInVm {
         assertThat(Dmsetup.names()).as("a refused start leaves nothing set up").noneMatch(n -> n.contains(pool));
 
         long start = System.nanoTime();
-        daemon.calls().call(MANAGER, "org.storage.stratis3.Manager.r4", "StartPool", "ss(bs)", pool, "uuid", s(true, "any")).ok();
+        startByKeyring().ok();
         System.out.printf("figure: StartPool by keyring: %d ms%n", (System.nanoTime() - start) / 1_000_000);
         assertThat(Dmsetup.names()).contains("stratis-1-private-" + pool + "-crypt");
         Guest.run("udevadm", "settle");
@@ -179,35 +179,27 @@ class EncryptionInVm {
         daemon = RealDaemon.start("encryption");
         assertThat(Dmsetup.names()).as("nothing set up without an unlock method").noneMatch(n -> n.contains(pool));
         assertThat(text(daemon.calls().get(MANAGER, M9, "StoppedPools"))).contains(pool).contains(DESCRIPTION);
-        daemon.calls().call(MANAGER, "org.storage.stratis3.Manager.r4", "StartPool", "ss(bs)", pool, "uuid", s(true, "any")).ok();
-        poolPath = PoolCalls.objectPath(daemon.client(), P9, "encpool");
-        Guest.run("udevadm", "settle");
-        assertReadsBack();
+        startByKeyringAndReadBack();
     }
 
     @Test
     @Order(5)
     void aStartWhoseKeyIsGoneFailsClearlyAndLeavesNothingSetUp() throws Exception {
         daemon.pools().stopPool(pool);
-        assertThat(daemon.calls().call(MANAGER, M9, "UnsetKey", "s", DESCRIPTION).ok().payload()).isEqualTo(true);
-        StratisCalls.Result r = daemon.calls().call(MANAGER, "org.storage.stratis3.Manager.r4", "StartPool", "ss(bs)", pool, "uuid",
-                s(true, "any"));
+        unsetKey(DESCRIPTION);
+        StratisCalls.Result r = startByKeyring();
         assertThat(r.rc()).isNotZero();
         assertThat(r.message()).contains("The key description \"" + DESCRIPTION + "\" is not currently set.");
         assertThat(Dmsetup.names()).noneMatch(n -> n.contains(pool));
 
         assertThat(daemon.pools().setKey(dir, DESCRIPTION, "not-the-key".getBytes(StandardCharsets.US_ASCII)).rc()).isZero();
-        StratisCalls.Result wrong = daemon.calls().call(MANAGER, "org.storage.stratis3.Manager.r4", "StartPool", "ss(bs)", pool,
-                "uuid", s(true, "any"));
+        StratisCalls.Result wrong = startByKeyring();
         assertThat(wrong.rc()).isNotZero();
         assertThat(wrong.message()).contains("crypt").contains(pool);
         assertThat(Dmsetup.names()).noneMatch(n -> n.contains(pool));
 
         assertThat(daemon.pools().setKey(dir, DESCRIPTION, KEY.getBytes(StandardCharsets.US_ASCII)).rc()).isZero();
-        daemon.calls().call(MANAGER, "org.storage.stratis3.Manager.r4", "StartPool", "ss(bs)", pool, "uuid", s(true, "any")).ok();
-        poolPath = PoolCalls.objectPath(daemon.client(), P9, "encpool");
-        Guest.run("udevadm", "settle");
-        assertReadsBack();
+        startByKeyringAndReadBack();
     }
 
     /** A passphrase passed as a descriptor opens the pool when its key is not in the keyring. */
@@ -215,7 +207,7 @@ class EncryptionInVm {
     @Order(6)
     void aPassphraseDescriptorStartsThePoolWithoutTheKeyring() throws Exception {
         daemon.pools().stopPool(pool);
-        assertThat(daemon.calls().call(MANAGER, M9, "UnsetKey", "s", DESCRIPTION).ok().payload()).isEqualTo(true);
+        unsetKey(DESCRIPTION);
         java.nio.file.Path file = dir.resolve("passphrase");
         java.nio.file.Files.write(file, "not-the-key".getBytes(StandardCharsets.US_ASCII));
         String wrong = PoolCalls.startPoolWithPassphrase(pool, file);
@@ -249,11 +241,8 @@ class EncryptionInVm {
 
         // The second key alone opens the pool: the first is taken out of the keyring.
         daemon.pools().stopPool(pool);
-        assertThat(daemon.calls().call(MANAGER, M9, "UnsetKey", "s", DESCRIPTION).ok().payload()).isEqualTo(true);
-        daemon.calls().call(MANAGER, "org.storage.stratis3.Manager.r4", "StartPool", "ss(bs)", pool, "uuid", s(true, "any")).ok();
-        poolPath = PoolCalls.objectPath(daemon.client(), P9, "encpool");
-        Guest.run("udevadm", "settle");
-        assertReadsBack();
+        unsetKey(DESCRIPTION);
+        startByKeyringAndReadBack();
 
         assertThat(daemon.calls().call(poolPath, P9, "UnbindKeyring", "(bu)", (Object) slot(0)).ok().payload()).isEqualTo(true);
         dump = Guest.run("cryptsetup", "luksDump", cap);
@@ -267,12 +256,9 @@ class EncryptionInVm {
         assertThat(daemon.calls().call(poolPath, P9, "RebindKeyring", "s(bu)", DESCRIPTION, slot(1)).ok().payload()).isEqualTo(true);
         dump = Guest.run("cryptsetup", "luksDump", cap);
         assertThat(dump).contains("stratis-1-key-" + DESCRIPTION).doesNotContain("stratis-1-key-" + SECOND);
-        assertThat(daemon.calls().call(MANAGER, M9, "UnsetKey", "s", SECOND).ok().payload()).isEqualTo(true);
+        unsetKey(SECOND);
         daemon.pools().stopPool(pool);
-        daemon.calls().call(MANAGER, "org.storage.stratis3.Manager.r4", "StartPool", "ss(bs)", pool, "uuid", s(true, "any")).ok();
-        poolPath = PoolCalls.objectPath(daemon.client(), P9, "encpool");
-        Guest.run("udevadm", "settle");
-        assertReadsBack();
+        startByKeyringAndReadBack();
     }
 
     /**
@@ -315,7 +301,7 @@ class EncryptionInVm {
         assertReadsBack();
         daemon.pools().stopPool(pool);
         assertThat(Dmsetup.names()).noneMatch(n -> n.contains(pool));
-        daemon.calls().call(MANAGER, "org.storage.stratis3.Manager.r4", "StartPool", "ss(bs)", pool, "uuid", s(true, "any")).ok();
+        startByKeyring().ok();
         poolPath = PoolCalls.objectPath(daemon.client(), P9, "encpool");
         assertThat(Dmsetup.tables().get(prefix + "physical-cache")).contains(" cache ");
         Guest.run("udevadm", "settle");
@@ -344,6 +330,22 @@ class EncryptionInVm {
         String log = daemon.process().log();
         assertThat(log).contains("Started StratisdApplication").doesNotContain(KEY).doesNotContain(KEY2);
         assertThat(report).doesNotContain(KEY).doesNotContain(KEY2);
+    }
+
+    /** StartPool (Manager.r4) with the unlock method "any": the pool's keyring tokens, in slot order. */
+    private static StratisCalls.Result startByKeyring() throws Exception {
+        return daemon.calls().call(MANAGER, "org.storage.stratis3.Manager.r4", "StartPool", "ss(bs)", pool, "uuid", s(true, "any"));
+    }
+
+    private static void startByKeyringAndReadBack() throws Exception {
+        startByKeyring().ok();
+        poolPath = PoolCalls.objectPath(daemon.client(), P9, "encpool");
+        Guest.run("udevadm", "settle");
+        assertReadsBack();
+    }
+
+    private static void unsetKey(String description) throws Exception {
+        assertThat(daemon.calls().call(MANAGER, M9, "UnsetKey", "s", description).ok().payload()).isEqualTo(true);
     }
 
     private static void assertReadsBack() throws Exception {
