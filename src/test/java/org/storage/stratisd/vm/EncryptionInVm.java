@@ -179,6 +179,14 @@ class EncryptionInVm {
         daemon = RealDaemon.start("encryption");
         assertThat(Dmsetup.names()).as("nothing set up without an unlock method").noneMatch(n -> n.contains(pool));
         assertThat(text(daemon.calls().get(MANAGER, M9, "StoppedPools"))).contains(pool).contains(DESCRIPTION);
+        // busctl as the independent reader of the report: the pool waits for an unlock.
+        String report = Guest.run("busctl", "--system", "--json=short", "call", "org.storage.stratis3", "/org/storage/stratis3",
+                "org.storage.stratis3.Report.r9", "GetReport", "s", "stopped_pools");
+        Map<?, ?> stopped = (Map<?, ?>) org.storage.stratisd.json.Json.parse(
+                ((List<?>) ((Map<?, ?>) org.storage.stratisd.json.Json.parse(report)).get("data")).getFirst().toString());
+        Map<?, ?> ours = ((List<?>) stopped.get("stopped_pools")).stream().map(Map.class::cast)
+                .filter(p -> p.get("pool_uuid").toString().replace("-", "").equals(pool)).findFirst().orElseThrow();
+        assertThat(((Map<?, ?>) ours.get("assembly")).get("state")).isEqualTo("locked");
         startByKeyringAndReadBack();
     }
 

@@ -616,12 +616,24 @@ public final class StratEngine implements Engine {
 
     @Override
     public String engineStateReport() {
-        return Json.write(Reports.engineState(pools.views(), plans, setupFailures, inventory.unreadable()));
+        return Json.write(Reports.engineState(pools.views(), reportedPlans(), setupFailures, inventory.unreadable()));
     }
 
     @Override
     public String stoppedPoolsReport() {
-        return Json.write(Reports.stopped(plans, setupFailures));
+        return Json.write(Reports.stopped(reportedPlans(), setupFailures));
+    }
+
+    /**
+     * The plans as the reports show them: an encrypted V2 pool that is ready but not running waits
+     * for an unlock, so it is reported locked, with the key descriptions its LUKS2 header binds.
+     */
+    private List<PoolPlan> reportedPlans() {
+        return plans.stream().map(plan -> encryptedV2(plan) && plan.decision() instanceof PoolPlan.Decision.Ready
+                ? new PoolPlan(plan.poolUuid(), plan.name(), plan.devices(), plan.metadata(), plan.metadataVersion(),
+                        new PoolPlan.Decision.Locked(stoppedBindings(plan).slots().values().stream()
+                                .filter(TokenBinding.Key.class::isInstance).map(b -> ((TokenBinding.Key) b).description()).toList(), false))
+                : plan).toList();
     }
 
     // ---- events and identity

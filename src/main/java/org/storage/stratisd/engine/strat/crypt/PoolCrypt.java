@@ -39,7 +39,7 @@ import org.storage.stratisd.engine.view.TokenBinding;
 public final class PoolCrypt {
 
     /** Where the crypt device's data starts on the cap: the LUKS2 header area, sectors (17 MiB). */
-    public static final long DATA_OFFSET_SECTORS = 34816;
+    private static final long DATA_OFFSET_SECTORS = 34816;
     /** LUKS2 has 32 keyslots; a Stratis pool uses at most {@link Encryption#MAX_TOKEN_SLOTS}. */
     private static final int MAX_KEYSLOTS = Encryption.MAX_TOKEN_SLOTS;
     private static final String CRYPTSETUP = "cryptsetup";
