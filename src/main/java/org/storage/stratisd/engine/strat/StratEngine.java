@@ -80,6 +80,11 @@ public final class StratEngine implements Engine {
     private final StratKeys keys;
     /** Plans of the pools that do not run. */
     private List<PoolPlan> plans = List.of();
+    /**
+     * The bindings of the planned encrypted V2 pools, read from their LUKS2 headers when they are
+     * planned (so listing stopped pools reads no device).
+     */
+    private Map<UUID, Encryption> plannedBindings = Map.of();
     /** Why the last set-up of a pool failed, for the reports; cleared when it runs. */
     private final Map<UUID, String> setupFailures = new TreeMap<>();
 
@@ -139,6 +144,9 @@ public final class StratEngine implements Engine {
 
     private List<PoolPlan> plan() {
         plans = inventory.plan(pools::running);
+        Map<UUID, Encryption> bindings = new TreeMap<>();
+        plans.stream().filter(StratEngine::encryptedV2).forEach(p -> bindings.put(p.poolUuid(), stoppedBindings(p)));
+        plannedBindings = bindings;
         for (PoolPlan plan : plans) {
             LOG.log(System.Logger.Level.INFO, "Pool {0} ({1}): {2}: {3}", plan.poolUuid(), plan.name().orElse("name unknown"),
                     plan.decision().label(), plan.decision().reason());
@@ -267,7 +275,7 @@ public final class StratEngine implements Engine {
         if (!pools.running(pool)) {
             throw noPool(pool);
         }
-        if (!allowEncrypted && pools.view(pool).map(PoolView::encrypted).orElse(false)) {
+        if (!allowEncrypted && pools.encrypted(pool)) {
             // 3.9.2's message for the revisions (r0-r2) whose InitCache predates caches under encryption.
             throw new EngineException("Use of a cache is not supported with an encrypted pool");
         }
@@ -344,7 +352,7 @@ public final class StratEngine implements Engine {
                                      boolean removeCache) throws EngineException {
         Optional<UUID> running = running(id);
         if (running.isPresent()) {
-            boolean encrypted = pools.view(running.get()).map(PoolView::encrypted).orElse(false);
+            boolean encrypted = pools.encrypted(running.get());
             if (unlockMethod.isPresent() && !encrypted) {
                 throw new EngineException("Pool with UUID " + running.get() + " is not encrypted but an unlock method was provided");
             }
@@ -399,7 +407,7 @@ public final class StratEngine implements Engine {
 
     /** Whether a planned pool is a version 2 pool whose metadata records encryption of its cap. */
     private static boolean encryptedV2(PoolPlan plan) {
-        return plan.metadataVersion().orElse(1) == 2 && plan.metadata().map(m -> m.features().contains("Encryption")).orElse(false);
+        return plan.metadataVersion().orElse(1) == 2 && plan.metadata().map(PoolSave::encrypted).orElse(false);
     }
 
     private Optional<PoolPlan> find(PoolId id) throws EngineException {
@@ -428,7 +436,7 @@ public final class StratEngine implements Engine {
                 locked.keyDescriptions().stream().findFirst().ifPresent(k -> slots.put(1L, new TokenBinding.Key(k)));
                 encryption = Optional.of(new Encryption(slots));
             } else if (encryptedV2(plan)) {
-                encryption = Optional.of(stoppedBindings(plan));
+                encryption = Optional.of(plannedBindings.get(plan.poolUuid()));
             }
             StoppedPoolView.Condition condition = encryptedV2(plan) && plan.decision() instanceof PoolPlan.Decision.Ready
                     ? StoppedPoolView.Condition.LOCKED : condition(plan.decision());
@@ -551,7 +559,7 @@ public final class StratEngine implements Engine {
         if (!pools.running(pool)) {
             throw noPool(pool);
         }
-        if (pools.view(pool).map(PoolView::encrypted).orElse(false)) {
+        if (pools.encrypted(pool)) {
             return false;
         }
         throw new EngineException("Cannot encrypt pool " + pool + ": " + NO_ONLINE);
@@ -567,7 +575,7 @@ public final class StratEngine implements Engine {
         if (!pools.running(pool)) {
             throw noPool(pool);
         }
-        if (pools.view(pool).map(PoolView::encrypted).orElse(false)) {
+        if (pools.encrypted(pool)) {
             throw new EngineException("Cannot decrypt pool " + pool + ": " + NO_ONLINE);
         }
         return false;
@@ -578,7 +586,7 @@ public final class StratEngine implements Engine {
         if (!pools.running(pool)) {
             return noPool(pool);
         }
-        return pools.view(pool).map(PoolView::encrypted).orElse(false) ? new EngineException(notImplemented)
+        return pools.encrypted(pool) ? new EngineException(notImplemented)
                 : new EngineException("Requested pool does not appear to be encrypted");
     }
 
@@ -631,7 +639,7 @@ public final class StratEngine implements Engine {
     private List<PoolPlan> reportedPlans() {
         return plans.stream().map(plan -> encryptedV2(plan) && plan.decision() instanceof PoolPlan.Decision.Ready
                 ? new PoolPlan(plan.poolUuid(), plan.name(), plan.devices(), plan.metadata(), plan.metadataVersion(),
-                        new PoolPlan.Decision.Locked(stoppedBindings(plan).slots().values().stream()
+                        new PoolPlan.Decision.Locked(plannedBindings.get(plan.poolUuid()).slots().values().stream()
                                 .filter(TokenBinding.Key.class::isInstance).map(b -> ((TokenBinding.Key) b).description()).toList(), false))
                 : plan).toList();
     }

@@ -36,7 +36,7 @@ public final class InitialLayout {
     /** Thin-pool features at creation as 3.9.2 writes them: sorted. */
     public static final List<String> FEATURE_ARGS_V2 = List.of("no_discard_passdown", "skip_block_zeroing");
     /** The {@code features} of a V2 pool encrypted with a key description, in 3.9.2's order. */
-    public static final List<String> ENCRYPTED_FEATURES = List.of("Encryption", "KeyDescriptionEnabled");
+    public static final List<String> ENCRYPTED_FEATURES = List.of(PoolSave.ENCRYPTION, "KeyDescriptionEnabled");
 
     private InitialLayout() {
     }

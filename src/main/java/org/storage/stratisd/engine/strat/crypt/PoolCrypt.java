@@ -13,6 +13,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.storage.stratisd.engine.EncryptionRequest;
 import org.storage.stratisd.engine.EngineException;
+import org.storage.stratisd.engine.strat.backstore.Backstore;
 import org.storage.stratisd.engine.strat.device.BlockAccess;
 import org.storage.stratisd.engine.strat.device.FileBlockAccess;
 import org.storage.stratisd.engine.strat.identify.Luks2Header;
@@ -38,8 +39,6 @@ import org.storage.stratisd.engine.view.TokenBinding;
  */
 public final class PoolCrypt {
 
-    /** Where the crypt device's data starts on the cap: the LUKS2 header area, sectors (17 MiB). */
-    private static final long DATA_OFFSET_SECTORS = 34816;
     /** LUKS2 has 32 keyslots; a Stratis pool uses at most {@link Encryption#MAX_TOKEN_SLOTS}. */
     private static final int MAX_KEYSLOTS = Encryption.MAX_TOKEN_SLOTS;
     private static final String CRYPTSETUP = "cryptsetup";
@@ -112,7 +111,7 @@ public final class PoolCrypt {
         try {
             tools.run(CRYPTSETUP, List.of("luksFormat", "--batch-mode", "--type", "luks2", "--cipher", "aes-xts-plain64",
                     "--key-size", "512", "--luks2-metadata-size", "64k", "--luks2-keyslots-size", "16352k",
-                    "--offset", Long.toString(DATA_OFFSET_SECTORS), "--key-slot", "0", "--key-file", "-", cap.toString()), key);
+                    "--offset", Long.toString(Backstore.CRYPT_META_SECTORS), "--key-slot", "0", "--key-file", "-", cap.toString()), key);
             tools.run(CRYPTSETUP, List.of("token", "add", "--token-id", Long.toString(tokenSlot), "--key-description",
                     StratKeys.PREFIX + description, "--key-slot", "0", cap.toString()));
         } catch (IOException e) {
@@ -180,24 +179,8 @@ public final class PoolCrypt {
             throw new EngineException(tokenSlot.map(s -> "Token slot " + s + " of " + cap + " holds no key description binding")
                     .orElse("No key description binding found in the LUKS2 header of " + cap));
         }
-        List<String> failures = new ArrayList<>();
-        for (String description : candidates) {
-            Optional<byte[]> key = keys.read(description);
-            if (key.isEmpty()) {
-                // 3.9.2's message when a keyring token's key is absent.
-                failures.add("The key description \"" + description + "\" is not currently set.");
-                continue;
-            }
-            try {
-                tools.run(CRYPTSETUP, List.of("open", "--type", "luks2", "--key-file", "-", cap.toString(), name), key.get());
-                return;
-            } catch (IOException e) {
-                failures.add("key description " + description + ": " + e.getMessage());
-            } finally {
-                Arrays.fill(key.get(), (byte) 0);
-            }
-        }
-        throw new EngineException("Cannot open the crypt device " + name + " on " + cap + ": " + String.join("; ", failures));
+        withBoundKey(candidates, List.of("open", "--type", "luks2", "--key-file", "-", cap.toString(), name),
+                "Cannot open the crypt device " + name + " on " + cap);
     }
 
     /**
@@ -209,27 +192,43 @@ public final class PoolCrypt {
      * @throws EngineException if no bound key is in the keyring or cryptsetup refuses
      */
     public void resize(String name, long sectors, Encryption encryption) throws EngineException {
+        List<String> descriptions = encryption.slots().values().stream().filter(TokenBinding.Key.class::isInstance)
+                .map(b -> ((TokenBinding.Key) b).description()).toList();
+        String what = "Cannot resize the crypt device " + name + " to " + sectors + " sectors";
+        if (descriptions.isEmpty()) {
+            throw new EngineException(what + ": the pool has no key description binding");
+        }
+        withBoundKey(descriptions, List.of("resize", "--size", Long.toString(sectors), "--key-file", "-", name), what);
+    }
+
+    /**
+     * Runs cryptsetup with the key of each description in turn on its standard input, until one
+     * run succeeds.
+     *
+     * @param descriptions the key descriptions, in the order to try them
+     * @param args         cryptsetup's arguments, reading the passphrase from standard input
+     * @param what         the failure message's start
+     * @throws EngineException if no run succeeded: each key absent (3.9.2's message) or refused
+     */
+    private void withBoundKey(List<String> descriptions, List<String> args, String what) throws EngineException {
         List<String> failures = new ArrayList<>();
-        for (TokenBinding binding : encryption.slots().values()) {
-            if (!(binding instanceof TokenBinding.Key(String description))) {
-                continue;
-            }
+        for (String description : descriptions) {
             Optional<byte[]> key = keys.read(description);
             if (key.isEmpty()) {
+                // 3.9.2's message when a keyring token's key is absent.
                 failures.add("The key description \"" + description + "\" is not currently set.");
                 continue;
             }
             try {
-                tools.run(CRYPTSETUP, List.of("resize", "--size", Long.toString(sectors), "--key-file", "-", name), key.get());
+                tools.run(CRYPTSETUP, args, key.get());
                 return;
             } catch (IOException e) {
-                failures.add(e.getMessage());
+                failures.add("key description " + description + ": " + e.getMessage());
             } finally {
                 Arrays.fill(key.get(), (byte) 0);
             }
         }
-        throw new EngineException("Cannot resize the crypt device " + name + " to " + sectors + " sectors: "
-                + (failures.isEmpty() ? "the pool has no key description binding" : String.join("; ", failures)));
+        throw new EngineException(what + ": " + String.join("; ", failures));
     }
 
     /**

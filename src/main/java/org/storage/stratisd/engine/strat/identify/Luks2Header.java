@@ -146,19 +146,12 @@ public record Luks2Header(Map<Integer, Map<?, ?>> tokens, Set<Integer> keyslots)
     }
 
     /**
-     * The Stratis key descriptions bound by keyring tokens, prefix removed, by token id.
+     * The Stratis key descriptions bound by keyring tokens, prefix removed, in token id order.
      *
      * @return the descriptions
      */
     public List<String> keyDescriptions() {
-        List<String> out = new ArrayList<>();
-        for (Map<?, ?> t : tokens.values()) {
-            if ("luks2-keyring".equals(t.get("type")) && t.get("key_description") instanceof String d
-                    && d.startsWith(KEY_PREFIX) && d.length() > KEY_PREFIX.length()) {
-                out.add(d.substring(KEY_PREFIX.length()));
-            }
-        }
-        return out;
+        return List.copyOf(keyringTokens().values());
     }
 
     /**

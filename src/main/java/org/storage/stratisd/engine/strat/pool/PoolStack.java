@@ -54,8 +54,6 @@ import org.storage.stratisd.engine.view.ThinPoolUsage;
 final class PoolStack {
 
     private static final Logger log = LoggerFactory.getLogger(PoolStack.class);
-    /** The {@code features} entry of an encrypted V2 pool. */
-    static final String ENCRYPTION = "Encryption";
     /** The first sectors of a new thin metadata device that must be zero (4 KiB). */
     private static final int THIN_META_ZEROED = 4096;
 
@@ -105,6 +103,7 @@ final class PoolStack {
                 undo.push("wipe the LUKS2 header area of " + names.cache(), () -> wipeHeader(pool));
                 services.crypt().format(cap, key.get().description(), key.get().tokenSlot());
                 openCrypt(pool, new Unlock(Optional.of(key.get().tokenSlot()), Optional.empty()), undo);
+                rereadBindings(pool);
             } else if (backstore.metadataVersion() == 2) {
                 wipeHeader(pool);
             }
@@ -154,7 +153,7 @@ final class PoolStack {
             // 3.9.2's message.
             throw new EngineException("Cachedevs exist, but cache metadata does not exist");
         }
-        if (save.features().contains(ENCRYPTION) && version != 2) {
+        if (save.encrypted() && version != 2) {
             throw new EngineException("Pool " + save.name() + " records encryption in a version " + version
                     + " metadata; only version 2 pools are encrypted on their cap");
         }
@@ -419,7 +418,7 @@ final class PoolStack {
         openCrypt(pool, unlock.get(), undo);
     }
 
-    /** Opens the crypt device on the cap, registers its closing, and records its device number and the cap's bindings. */
+    /** Opens the crypt device on the cap, registers its closing, and records its device number. */
     private void openCrypt(StratPool pool, Unlock unlock, Undo undo) throws EngineException, DmException {
         DmNames names = pool.names();
         Path cap = capNode(pool);
@@ -428,7 +427,6 @@ final class PoolStack {
         DmInfo info = services.dm().info(names.crypt())
                 .orElseThrow(() -> new EngineException("cryptsetup opened " + names.crypt() + " but device-mapper does not list it"));
         pool.devices().put(names.crypt(), info.devNum());
-        pool.encryption(services.crypt().bindings(cap, 0));
     }
 
     /**
@@ -501,7 +499,7 @@ final class PoolStack {
     private static Backstore backstore(int version, PoolSave save, List<Blockdev> devices, Optional<CacheTier> cache) {
         return new Backstore(version, new DataTier(devices, save.backstore().dataTier().blockdev().allocs().getFirst(),
                 save.backstore().dataTier().integritySpec()), save.backstore().cap().allocs(),
-                save.backstore().cap().cryptMetaAllocs(), cache, save.features().contains(ENCRYPTION));
+                save.backstore().cap().cryptMetaAllocs(), cache, save.encrypted());
     }
 
     /** The pool's backstore devices as its tiers now have them, bottom up; the last is the cap. */

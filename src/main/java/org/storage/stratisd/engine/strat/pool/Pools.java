@@ -204,6 +204,16 @@ public final class Pools {
     }
 
     /**
+     * Whether a running pool is encrypted, without building its snapshot.
+     *
+     * @param uuid the pool
+     * @return true if it runs and its cap has bindings
+     */
+    public boolean encrypted(UUID uuid) {
+        return table.get(uuid).flatMap(StratPool::encryption).isPresent();
+    }
+
+    /**
      * Whether a pool's V2 crypt device is open (so its set-up needs no unlock method).
      *
      * @param pool the pool
@@ -779,7 +789,7 @@ public final class Pools {
      * @throws EngineException per the rules, or naming what cryptsetup answered
      */
     public boolean bindKeyring(UUID uuid, String description, Optional<Long> slot, boolean legacy) throws EngineException {
-        StratPool pool = encrypted(uuid);
+        StratPool pool = encryptedPool(uuid);
         TokenSlots slots = new TokenSlots(pool.encryption().orElseThrow());
         if (!slots.bindKeyring(description, slot, legacy)) {
             return false;
@@ -800,7 +810,7 @@ public final class Pools {
      * @throws EngineException per the rules, or naming what cryptsetup answered
      */
     public boolean unbindKeyring(UUID uuid, Optional<Long> slot) throws EngineException {
-        StratPool pool = encrypted(uuid);
+        StratPool pool = encryptedPool(uuid);
         TokenSlots slots = new TokenSlots(pool.encryption().orElseThrow());
         if (!slots.unbindKeyring(slot)) {
             return false;
@@ -825,7 +835,7 @@ public final class Pools {
      * @throws EngineException per the rules, or naming what cryptsetup answered
      */
     public boolean rebindKeyring(UUID uuid, String description, Optional<Long> slot) throws EngineException {
-        StratPool pool = encrypted(uuid);
+        StratPool pool = encryptedPool(uuid);
         Encryption before = pool.encryption().orElseThrow();
         TokenSlots slots = new TokenSlots(before);
         if (!slots.rebindKeyring(description, slot)) {
@@ -842,7 +852,7 @@ public final class Pools {
         return true;
     }
 
-    private StratPool encrypted(UUID uuid) throws EngineException {
+    private StratPool encryptedPool(UUID uuid) throws EngineException {
         StratPool pool = pool(uuid);
         if (pool.encryption().isEmpty()) {
             // 3.9.2's message.

@@ -36,11 +36,23 @@ public record PoolSave(@JsonProperty(required = true) String name, @JsonProperty
                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> features,
                        @JsonInclude(JsonInclude.Include.NON_ABSENT) OptionalLong lastReencrypt) {
 
+    /** The {@code features} entry of a V2 pool whose cap is encrypted. */
+    public static final String ENCRYPTION = "Encryption";
+
     /** Copies the list; an absent list is empty. */
     public PoolSave {
         features = features == null ? List.of() : List.copyOf(features);
         started = started == null ? Optional.empty() : started;
         lastReencrypt = lastReencrypt == null ? OptionalLong.empty() : lastReencrypt;
+    }
+
+    /**
+     * Whether the metadata records an encrypted cap ({@code features} holds {@link #ENCRYPTION}).
+     *
+     * @return true for an encrypted V2 pool
+     */
+    public boolean encrypted() {
+        return features.contains(ENCRYPTION);
     }
 
     /**

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The external programs the real engine runs, with the exact arguments of upstream 3.9.2
  * (real-engine spec §2.6, §2.7, §5.2, §5.3): {@code mkfs.xfs}, {@code xfs_db}, {@code xfs_growfs},
- * {@code thin_check} and {@code thin_repair}. Executables are found where upstream looks for them
+ * {@code thin_check} and {@code thin_repair}; {@link #run(String, List, byte[])} also serves
+ * {@code cryptsetup}, with the passphrase on its standard input. Executables are found where upstream looks for them
  * (see {@code Executables}); a failure names the program, its arguments, its status and its output.
  */
 public final class Tools {
