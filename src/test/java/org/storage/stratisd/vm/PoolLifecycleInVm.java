@@ -277,13 +277,7 @@ class PoolLifecycleInVm {
 
     /** The path of the object with that interface and name, as GetManagedObjects shows it. */
     private static String objectPath(String iface, String name) throws Exception {
-        for (var e : daemon.client().managedObjects().entrySet()) {
-            var props = e.getValue().get(iface);
-            if (props != null && name.equals(props.get("Name").getValue())) {
-                return e.getKey().toString();
-            }
-        }
-        throw new AssertionError("no object of " + iface + " named " + name);
+        return PoolCalls.objectPath(daemon.client(), iface, name);
     }
 
     private static UUID uuid(String simple) {
